@@ -1,0 +1,93 @@
+// Builds every bundle Customer Lens ships, plus the JSON Schemas generated from the zod schemas.
+//   node esbuild.js               development build (sourcemaps)
+//   node esbuild.js --production  minified, no sourcemaps (used by `npm run package`)
+//   node esbuild.js --watch       rebuild on change (type checking runs separately: `npm run typecheck`)
+'use strict';
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').BuildOptions} */
+const nodeDefaults = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  // The extension host of VS Code 1.91 runs Node 20; the CLI supports Node >= 20.19.
+  target: 'node20',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+};
+
+/** @type {import('esbuild').BuildOptions[]} */
+const bundles = [
+  {
+    ...nodeDefaults,
+    entryPoints: ['src/client/extension.ts'],
+    outfile: 'dist/client/extension.js',
+    external: ['vscode'],
+  },
+  {
+    // `vscode` is deliberately NOT external here: an accidental `import 'vscode'` in server code must break the build.
+    ...nodeDefaults,
+    entryPoints: ['src/server/main.ts'],
+    outfile: 'dist/server/server.js',
+  },
+  {
+    ...nodeDefaults,
+    entryPoints: ['src/cli/customerLens.ts'],
+    outfile: 'dist/cli/customerLens.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    logLevel: 'warning',
+    entryPoints: ['src/webview/sidebar.ts'],
+    outfile: 'dist/webview/sidebar.js',
+  },
+];
+
+/**
+ * Writes dist/schemas/*.json from src/shared/jsonSchemas.ts, so the JSON Schemas the extension registers and the
+ * CLI validates against come from the same zod source of truth.
+ */
+async function generateJsonSchemas() {
+  const outfile = path.join(__dirname, 'dist', '.build', 'jsonSchemas.js');
+  await esbuild.build({ ...nodeDefaults, sourcemap: false, minify: false, entryPoints: ['src/shared/jsonSchemas.ts'], outfile });
+  delete require.cache[outfile];
+  const { jsonSchemas } = require(outfile);
+  const dir = path.join(__dirname, 'dist', 'schemas');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, schema] of Object.entries(jsonSchemas())) {
+    fs.writeFileSync(path.join(dir, name), JSON.stringify(schema, null, 2) + '\n');
+  }
+}
+
+async function main() {
+  const present = bundles;
+  if (watch) {
+    const contexts = await Promise.all(present.map((b) => esbuild.context(b)));
+    await Promise.all(contexts.map((c) => c.watch()));
+    await generateJsonSchemas();
+    console.log('[watch] build finished, watching for changes');
+    return;
+  }
+  await Promise.all(present.map((b) => esbuild.build(b)));
+  await generateJsonSchemas();
+  fs.chmodSync(path.join(__dirname, 'dist', 'cli', 'customerLens.js'), 0o755);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

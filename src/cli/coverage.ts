@@ -1,0 +1,11 @@
+import { InputError, type CliCommand } from './cliSupport';
+
+// Placeholder until this command lands; it refuses instead of pretending to work.
+export const coverageCommand: CliCommand = {
+  name: 'coverage',
+  summary: '(not available yet)',
+  usage: 'Usage: customer-lens coverage',
+  async run() {
+    throw new InputError('this command is not available in this build yet');
+  },
+};
