@@ -1,0 +1,242 @@
+/**
+ * The custom LSP messages between the Customer Lens extension (client) and its language server, declared once.
+ * Standard LSP (hover, CodeLens, diagnostics, completion, document links) needs nothing here. Any LSP client can use
+ * these too; uris are LSP document uris (`file:///…`). No `vscode` import here.
+ */
+import { NotificationType, RequestType, RequestType0, type Range, type TextEdit } from 'vscode-languageserver-protocol';
+import type { FeatureContext, Link, Problem, UsageMetric } from './contextProtocol';
+import type { Freshness } from './contextModel';
+
+/** How hover cards are triggered: on anchors only (default), anywhere in a mapped file, or never. */
+export type HoverMode = 'anchors' | 'file' | 'off';
+
+/**
+ * `initializationOptions` of the Customer Lens language server. The same keys can come from
+ * `workspace/configuration` section `customerLens` (editor settings win for everything but the token).
+ */
+export interface InitializationOptions {
+  /** Base URL of a protocol v1 endpoint. Absent: the map's context file is used. */
+  endpoint?: string;
+  /** Bearer token for `endpoint`. The VS Code extension sends it from SecretStorage, never from a settings file. */
+  token?: string;
+  hover?: { mode?: HoverMode };
+  /** Folder for the disk cache of context. Absent: memory only. */
+  cacheDir?: string;
+  /** False in VS Code's Restricted Mode: a workspace-level endpoint is ignored and no token is sent. */
+  trusted?: boolean;
+}
+
+/** Why a file belongs to a feature: the pattern, and where it is written. */
+export interface MatchReason {
+  pattern: string;
+  mapFileUri: string;
+  /** 1-based line of the pattern in the map file. */
+  line: number;
+}
+
+/** One feature of a file, with its customer context when there is any. */
+export interface FileFeature {
+  id: string;
+  name: string;
+  description?: string;
+  owners: string[];
+  primary: boolean;
+  why: MatchReason;
+  symbols: string[];
+  events: string[];
+  /** Links from the map file. */
+  links: Link[];
+  /** Absent when the context source has no data for this feature. */
+  context?: FeatureContext;
+}
+
+/** The state of the map for a workspace folder. */
+export interface MapStatus {
+  /** `none`: no map file; `ok`: a valid map is in force; `invalid`: the map has errors and there is no last good map. */
+  state: 'none' | 'ok' | 'invalid';
+  /** True when the map on disk or in the editor has errors and the last good map is in force instead. */
+  usingLastGood: boolean;
+  mapFileUris: string[];
+  errorCount: number;
+  workspaceFolderUri?: string;
+}
+
+/** Parameters naming one document. */
+export interface UriParams {
+  uri: string;
+}
+
+/** Everything Customer Lens knows about one file: its features (primary first) with context, and why. */
+export interface FileContextResult {
+  uri: string;
+  map: MapStatus;
+  /** Path relative to the workspace folder; absent when the file is outside every workspace folder. */
+  path?: string;
+  ignored: boolean;
+  ignoredBy?: MatchReason;
+  /** Empty when the file is not mapped. */
+  features: FileFeature[];
+  freshness: Freshness;
+}
+
+/**
+ * `customerLens/fileContext` (client → server): the active file's features with context and freshness. Answers from
+ * the cache at once; a cold fetch gets a short budget, then the answer has what is known.
+ */
+export namespace FileContextRequest {
+  export const method = 'customerLens/fileContext';
+  export const type = new RequestType<UriParams, FileContextResult, void>(method);
+}
+
+/** A pattern of a feature with the number of files it matches. */
+export interface PatternSummary {
+  pattern: string;
+  kind: 'path' | 'exclude';
+  line: number;
+  fileCount: number;
+}
+
+/** A feature as the Feature Map tree and the Explore view list it. */
+export interface FeatureSummary {
+  id: string;
+  name: string;
+  description?: string;
+  owners: string[];
+  workspaceFolderUri: string;
+  mapFileUri: string;
+  /** The feature's entry in the map file (0-based LSP range), for "Reveal in map". */
+  range: Range;
+  fileCount: number;
+  patterns: PatternSummary[];
+  /** Why it exists, from the context source (`summary`), when there is one. */
+  summary?: string;
+  /** The problem affecting the most customers, when there is context. */
+  topProblem?: Problem;
+  /** The first usage metric, when there is context. */
+  usageHeadline?: UsageMetric;
+  hasContext: boolean;
+}
+
+/** `customerLens/features` (client → server): every feature of every workspace folder's map. */
+export namespace FeatureListRequest {
+  export const method = 'customerLens/features';
+  export const type = new RequestType0<FeatureSummary[], void>(method);
+}
+
+/** Parameters of `customerLens/featureFiles`. */
+export interface FeatureFilesParams {
+  featureId: string;
+  /** Only the files this pattern of the feature matches (the pattern text as written). */
+  pattern?: string;
+}
+
+/** `customerLens/featureFiles` (client → server): the files of a feature, or of one of its patterns, as uris. */
+export namespace FeatureFilesRequest {
+  export const method = 'customerLens/featureFiles';
+  export const type = new RequestType<FeatureFilesParams, string[], void>(method);
+}
+
+/** Unmapped files of one folder. */
+export interface UnmappedFolder {
+  workspaceFolderUri: string;
+  /** Folder relative to the workspace folder, `/`-separated; `""` for the root. */
+  folder: string;
+  fileUris: string[];
+}
+
+/** `customerLens/unmappedFiles` (client → server): files neither mapped nor ignored, grouped by folder. */
+export namespace UnmappedFilesRequest {
+  export const method = 'customerLens/unmappedFiles';
+  export const type = new RequestType0<UnmappedFolder[], void>(method);
+}
+
+/** One feature in an explanation. */
+export interface ExplainedFeature extends MatchReason {
+  featureId: string;
+  name: string;
+  primary: boolean;
+}
+
+/** Why a file maps where it does. */
+export interface ExplainResult {
+  uri: string;
+  path?: string;
+  features: ExplainedFeature[];
+  ignored: boolean;
+  ignoredBy?: MatchReason;
+  map: MapStatus;
+}
+
+/** `customerLens/explain` (client → server): why this file belongs to its features (or to none). */
+export namespace ExplainRequest {
+  export const method = 'customerLens/explain';
+  export const type = new RequestType<UriParams, ExplainResult, void>(method);
+}
+
+/** Parameters of `customerLens/addToFeature`. */
+export interface AddToFeatureParams {
+  featureId: string;
+  /** A file or folder to add; the server writes the pattern relative to the feature's map file folder. */
+  targetUri: string;
+  isFolder: boolean;
+}
+
+/** The edit that adds a pattern to a feature, preserving the map file's comments and formatting. */
+export interface AddToFeatureResult {
+  mapFileUri: string;
+  pattern: string;
+  edits: TextEdit[];
+}
+
+/** `customerLens/addToFeature` (client → server): computes the edit; the client applies and saves it. */
+export namespace AddToFeatureRequest {
+  export const method = 'customerLens/addToFeature';
+  export const type = new RequestType<AddToFeatureParams, AddToFeatureResult, void>(method);
+}
+
+/** Parameters of `customerLens/createMap`. */
+export interface CreateMapParams {
+  workspaceFolderUri: string;
+}
+
+/** `customerLens/createMap` (client → server): writes a starter map (never overwrites one) and returns its uri. */
+export namespace CreateMapRequest {
+  export const method = 'customerLens/createMap';
+  export const type = new RequestType<CreateMapParams, { mapFileUri: string; created: boolean }, void>(method);
+}
+
+/** `customerLens/refresh` (client → server): drops the context cache and refetches. */
+export namespace RefreshRequest {
+  export const method = 'customerLens/refresh';
+  export const type = new RequestType0<void, void>(method);
+}
+
+/** Parameters of `customerLens/didChangeToken`. */
+export interface DidChangeTokenParams {
+  /** The token for the configured endpoint's origin; absent when cleared. */
+  token?: string;
+}
+
+/** `customerLens/didChangeToken` (client → server): the endpoint token was set or cleared in SecretStorage. */
+export namespace DidChangeTokenNotification {
+  export const method = 'customerLens/didChangeToken';
+  export const type = new NotificationType<DidChangeTokenParams>(method);
+}
+
+/** Parameters of `customerLens/didChangeContext`. */
+export interface DidChangeContextParams {
+  /** Features whose context or freshness changed; empty means "possibly all". */
+  featureIds: string[];
+}
+
+/** `customerLens/didChangeContext` (server → client): refresh what shows context (status bar, CodeLens, sidebar). */
+export namespace DidChangeContextNotification {
+  export const method = 'customerLens/didChangeContext';
+  export const type = new NotificationType<DidChangeContextParams>(method);
+}
+
+/** `customerLens/didChangeMap` (server → client): a map file changed; refresh what shows the map. */
+export namespace DidChangeMapNotification {
+  export const method = 'customerLens/didChangeMap';
+  export const type = new NotificationType<{ workspaceFolderUri: string }>(method);
+}
