@@ -74,15 +74,14 @@ async function generateJsonSchemas() {
 }
 
 async function main() {
-  const present = bundles;
   if (watch) {
-    const contexts = await Promise.all(present.map((b) => esbuild.context(b)));
+    const contexts = await Promise.all(bundles.map((b) => esbuild.context(b)));
     await Promise.all(contexts.map((c) => c.watch()));
     await generateJsonSchemas();
     console.log('[watch] build finished, watching for changes');
     return;
   }
-  await Promise.all(present.map((b) => esbuild.build(b)));
+  await Promise.all(bundles.map((b) => esbuild.build(b)));
   await generateJsonSchemas();
   fs.chmodSync(path.join(__dirname, 'dist', 'cli', 'customerLens.js'), 0o755);
 }
