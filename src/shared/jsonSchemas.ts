@@ -1,7 +1,11 @@
+import { mapJsonSchema } from './mapSchema';
+
 /**
  * The JSON Schemas Customer Lens ships, generated at build time (esbuild.js) from the zod schemas, which stay the
  * single source of truth. Keys are file names under `dist/schemas/`.
  */
 export function jsonSchemas(): Record<string, object> {
-  return {};
+  return {
+    'map.schema.json': mapJsonSchema(),
+  };
 }
