@@ -36,7 +36,7 @@ export function suggestFeatureId(text: string): string {
 export function patternSyntaxProblem(pattern: string): string | undefined {
   if (pattern.trim() === '') return 'a pattern must not be empty; remove it or write a path such as "/src/"';
   if (pattern.startsWith('!')) {
-    return `"!" negation is not supported; list "${pattern.slice(1)}" under the feature's "exclude" instead`;
+    return `"!" negation is not supported; to leave "${pattern.slice(1)}" out of a feature, list it under that feature's "exclude"`;
   }
   if (pattern !== pattern.trim()) return `pattern "${pattern}" has spaces at its start or end; remove them`;
   // eslint-disable-next-line no-control-regex

@@ -1,0 +1,289 @@
+// Parses and validates one map file, keeping the position of everything so problems read `file:line:col`.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import type { core } from 'zod';
+import type { MapFeature, MapPattern, MapProblem, ProblemSeverity, TextRange } from '../shared/mapModel';
+import { mapFeatureSchema, mapFileSchema, mapPatternSchema } from '../shared/mapSchema';
+import { describeLocation, knownKeysAt, unknownKeyMessage, wrongTypeMessage, yamlErrorMessage } from './mapMessages';
+
+/** The names a map file may have, in order of preference when a folder holds more than one. */
+export const MAP_FILE_NAMES: readonly string[] = ['.customer-lens.yml', '.customer-lens.yaml', '.customer-lens.json'];
+
+/** One map file, parsed and validated. */
+export interface ParsedMapFile {
+  /** Absolute path of the map file. */
+  file: string;
+  /** Absolute path of its folder: its patterns are relative to it. */
+  dir: string;
+  /** The features that validated (an invalid feature entry is left out; the problems say why). */
+  features: MapFeature[];
+  /** The `unmapped` patterns that validated. */
+  unmapped: MapPattern[];
+  /** Absolute path of the `context` file, when it names one that exists. */
+  contextFile?: string;
+  /** Every problem found, errors and warnings. */
+  problems: MapProblem[];
+  /** True when no problem is an error. */
+  valid: boolean;
+}
+
+const idRanges = new WeakMap<MapFeature, TextRange>();
+
+/** Where a feature's `id` value is written (its entry's start when unknown). */
+export function featureIdRange(feature: MapFeature): TextRange {
+  return idRanges.get(feature) ?? feature.range;
+}
+
+type Path = readonly PropertyKey[];
+
+class Positions {
+  constructor(
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  range(start: number, end: number): TextRange {
+    const a = this.lines.linePos(start);
+    const b = this.lines.linePos(Math.max(start, end));
+    return { start: { line: a.line, column: a.col }, end: { line: b.line, column: b.col } };
+  }
+
+  ofNode(node: Node | undefined): TextRange | undefined {
+    return node?.range ? this.range(node.range[0], node.range[1]) : undefined;
+  }
+
+  /** The deepest node on the path that exists (aliases followed). */
+  node(p: Path): Node | undefined {
+    let node = this.doc.contents as Node | null;
+    let found: Node | undefined = node ?? undefined;
+    for (const key of p) {
+      if (node && isAlias(node)) node = node.resolve(this.doc) ?? null;
+      let next: unknown;
+      if (isMap(node)) next = node.get(key, true);
+      else if (isSeq(node) && typeof key === 'number') next = node.items[key];
+      else next = undefined;
+      if (next === undefined || next === null || !(next as Node).range) break;
+      node = next as Node;
+      found = node;
+    }
+    return found;
+  }
+
+  at(p: Path): TextRange {
+    return this.ofNode(this.node(p)) ?? this.range(0, 0);
+  }
+
+  /** The range of a key inside the mapping at `p` (for unknown keys). */
+  key(p: Path, key: string): TextRange {
+    let node = this.node(p);
+    if (node && isAlias(node)) node = node.resolve(this.doc);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key) {
+          const range = this.ofNode(pair.key);
+          if (range) return range;
+        }
+      }
+    }
+    return this.at(p);
+  }
+
+  /** A range on the first key of the mapping at `p`, for "missing key" problems. */
+  start(p: Path): TextRange {
+    const node = this.node(p);
+    if (isMap(node) && node.items.length > 0 && isPair(node.items[0]) && isScalar(node.items[0].key)) {
+      return this.ofNode(node.items[0].key) ?? this.at(p);
+    }
+    const range = this.at(p);
+    return { start: range.start, end: range.start };
+  }
+}
+
+function problemCode(issue: core.$ZodIssue, missing: boolean): string {
+  if (missing) return 'missing-key';
+  if (issue.code === 'unrecognized_keys') return 'unknown-key';
+  if (issue.code === 'invalid_type') return 'wrong-type';
+  const last = issue.path[issue.path.length - 1];
+  if (issue.path.length === 1 && last === 'version') return 'unsupported-version';
+  if (issue.code === 'invalid_format' && last === 'id') return 'invalid-id';
+  if (issue.code === 'custom' && (issue.params as { rule?: string } | undefined)?.rule) return String(issue.params?.rule);
+  return 'invalid-value';
+}
+
+function valueAt(data: unknown, p: Path): unknown {
+  let value = data;
+  for (const key of p) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** Generic zod messages, used when the schema does not word one itself. */
+function zodMessage(issue: core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      return wrongTypeMessage(issue.expected, issue.input);
+    case 'too_small':
+      return issue.origin === 'string' ? 'must not be empty' : `must have at least ${issue.minimum} entries`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return undefined;
+  }
+}
+
+function jsonSyntaxProblem(error: unknown): { message: string; offset: number } {
+  const message = error instanceof Error ? error.message : String(error);
+  const at = /at position (\d+)/.exec(message);
+  return { message: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`, offset: at ? Number(at[1]) : 0 };
+}
+
+/**
+ * Parses and validates a map file's text. Never throws: every problem is reported at once, with its position. A
+ * feature or pattern that fails validation is left out of the result, the rest is kept. `fileExists` checks the
+ * `context` file (the language server passes its own to validate unsaved text); it defaults to the file system.
+ */
+export function parseMapFile(filePath: string, text: string, options: { fileExists?: (absPath: string) => boolean } = {}): ParsedMapFile {
+  const file = path.resolve(filePath);
+  const dir = path.dirname(file);
+  const result: ParsedMapFile = { file, dir, features: [], unmapped: [], problems: [], valid: true };
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, logLevel: 'silent', uniqueKeys: true });
+  const positions = new Positions(doc, lines);
+  const report = (range: TextRange, severity: ProblemSeverity, code: string, message: string) => {
+    result.problems.push({ file, range, severity, code, message });
+    if (severity === 'error') result.valid = false;
+  };
+
+  const language = file.endsWith('.json') ? 'JSON' : 'YAML';
+  const syntax = language === 'JSON' ? 'invalid-json' : 'invalid-yaml';
+  for (const error of doc.errors) {
+    report(positions.range(error.pos[0], error.pos[1]), 'error', syntax, yamlErrorMessage(error, source, language));
+  }
+  for (const warning of doc.warnings) {
+    report(positions.range(warning.pos[0], warning.pos[1]), 'warning', 'yaml-warning', yamlErrorMessage(warning, source, language));
+  }
+  // YAML reads almost all JSON with positions; JSON.parse catches what YAML would let through (comments, quotes).
+  if (result.valid && file.endsWith('.json') && source.trim() !== '') {
+    try {
+      JSON.parse(source);
+    } catch (error) {
+      const { message, offset } = jsonSyntaxProblem(error);
+      report(positions.range(offset, offset + 1), 'error', 'invalid-json', message);
+    }
+  }
+  visit(doc, {
+    Alias(_, node) {
+      if (!node.resolve(doc)) {
+        const hint = node.source.length > 0 ? ` (a value starting with "*" is an alias in YAML; quote patterns: "*${node.source}")` : '';
+        report(positions.ofNode(node) ?? positions.range(0, 0), 'error', 'invalid-yaml', `invalid YAML: unknown alias "*${node.source}"${hint}`);
+      }
+    },
+  });
+  if (!result.valid) return result;
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    report(positions.range(0, 0), 'error', 'invalid-yaml', `invalid YAML: ${error instanceof Error ? error.message : String(error)}`);
+    return result;
+  }
+  if (data === null || data === undefined) {
+    report(positions.range(0, 0), 'error', 'empty-map', 'the map is empty; start it with "version: 1" and a "features:" list');
+    return result;
+  }
+
+  const parsed = mapFileSchema.safeParse(data, { error: zodMessage });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        const where = describeLocation(issue.path, data);
+        for (const key of issue.keys) {
+          report(positions.key(issue.path, key), 'error', 'unknown-key', `${where}: ${unknownKeyMessage(key, knownKeysAt(issue.path))}`);
+        }
+        continue;
+      }
+      const missing = issue.path.length > 0 && valueAt(data, issue.path) === undefined;
+      if (missing) {
+        const parent = issue.path.slice(0, -1);
+        const key = String(issue.path[issue.path.length - 1]);
+        const hint = key === 'version' ? '; add "version: 1" at the top' : '';
+        report(positions.start(parent), 'error', 'missing-key', `${describeLocation(parent, data)}: missing "${key}"${hint}`);
+        continue;
+      }
+      report(positions.at(issue.path), 'error', problemCode(issue, false), `${describeLocation(issue.path, data)}: ${issue.message}`);
+    }
+  }
+
+  const raw = (typeof data === 'object' && !Array.isArray(data) ? data : {}) as Record<string, unknown>;
+  const pattern = (value: unknown, kind: MapPattern['kind'], p: Path): MapPattern | undefined =>
+    mapPatternSchema.safeParse(value).success ? { pattern: value as string, kind, mapFile: file, range: positions.at(p) } : undefined;
+
+  const seen = new Map<string, number>();
+  const features = Array.isArray(raw.features) ? raw.features : [];
+  features.forEach((entry: unknown, i) => {
+    const id = (entry as { id?: unknown } | null)?.id;
+    if (typeof id === 'string' && id !== '') {
+      const first = seen.get(id);
+      if (first !== undefined) {
+        const line = positions.at(['features', first, 'id']).start.line;
+        report(positions.at(['features', i, 'id']), 'error', 'duplicate-id', `duplicate id "${id}": the feature at line ${line} already uses it; ids must be unique`);
+        return;
+      }
+      seen.set(id, i);
+    }
+    const checked = mapFeatureSchema.safeParse(entry);
+    if (!checked.success) return;
+    const f = checked.data;
+    const patterns = (list: unknown[] | undefined, key: 'paths' | 'exclude') =>
+      (list ?? []).flatMap((value, j) => pattern(value, key === 'paths' ? 'path' : 'exclude', ['features', i, key, j]) ?? []);
+    const feature: MapFeature = {
+      id: f.id,
+      name: f.name ?? f.id,
+      owners: f.owners ?? [],
+      paths: patterns(f.paths, 'paths'),
+      exclude: patterns(f.exclude, 'exclude'),
+      symbols: f.symbols ?? [],
+      events: f.events ?? [],
+      links: f.links ?? [],
+      mapFile: file,
+      range: positions.at(['features', i]),
+    };
+    if (f.description !== undefined) feature.description = f.description;
+    idRanges.set(feature, positions.at(['features', i, 'id']));
+    result.features.push(feature);
+  });
+  if (Array.isArray(raw.unmapped)) {
+    result.unmapped = raw.unmapped.flatMap((value: unknown, j) => pattern(value, 'unmapped', ['unmapped', j]) ?? []);
+  }
+
+  if (typeof raw.context === 'string' && raw.context !== '') {
+    const contextFile = path.resolve(dir, raw.context);
+    const exists = options.fileExists ?? defaultFileExists;
+    if (exists(contextFile)) {
+      result.contextFile = contextFile;
+    } else {
+      report(
+        positions.at(['context']),
+        'error',
+        'missing-context-file',
+        `"context": the file "${raw.context}" does not exist (looked for ${contextFile}); create it or fix the path`,
+      );
+    }
+  }
+  result.problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+  return result;
+}
+
+function defaultFileExists(absPath: string): boolean {
+  try {
+    return fs.statSync(absPath).isFile();
+  } catch {
+    // Missing or unreadable both mean "not usable as a context file"; the caller words the problem.
+    return false;
+  }
+}
