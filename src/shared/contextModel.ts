@@ -61,8 +61,10 @@ export interface ContextServiceOptions {
   ttlMs: number;
   /** Connect, headers and body timeout for each HTTP request. */
   requestTimeoutMs: number;
-  /** Responses larger than this fail with an error naming the endpoint. */
+  /** Responses larger than this fail with an error naming the endpoint (the setting's default is 5 MB). */
   maxResponseBytes: number;
+  /** Upper bound of the disk and memory cache per endpoint; least recently used features go first. Default 20 MB. */
+  maxCacheBytes?: number;
   log: Logger;
 }
 
@@ -72,13 +74,20 @@ export interface ContextService {
    * Context for these feature ids. Cached entries answer at once (stale ones trigger a background refresh); ids not
    * cached are fetched, batched and coalesced with other callers. When `budgetMs` is given, the answer comes after at
    * most that long with whatever is known by then. Never rejects for endpoint problems: they show in `freshness`.
+   * `get([])` answers at once with the service's current freshness (for a status bar).
    */
   get(ids: readonly string[], options?: { budgetMs?: number; signal?: AbortSignal }): Promise<ContextLookup>;
   /** Features the source knows about (`GET /v1/features`, or the context files' ids). */
   listFeatures(): Promise<KnownFeature[]>;
-  /** Drops the memory and disk cache and refetches what was cached. */
+  /**
+   * Refetches every cached feature without revalidation (and rereads the context files). Entries are replaced when
+   * the endpoint answers and kept when it cannot be reached, so a refresh while offline loses nothing.
+   */
   refresh(): Promise<void>;
-  /** Called with the feature ids whose context changed (fetched, refreshed, file reloaded). Returns an unsubscribe. */
+  /**
+   * Called with the feature ids whose context or freshness changed (fetched after a budget ran out, refreshed in the
+   * background, refresh failed, file reloaded). Returns an unsubscribe.
+   */
   onDidChange(listener: (featureIds: readonly string[]) => void): () => void;
   /** Stops timers, watchers and the HTTP agent. */
   dispose(): Promise<void>;

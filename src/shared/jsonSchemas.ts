@@ -1,3 +1,4 @@
+import { contextJsonSchema, featureListJsonSchema } from './contextJsonSchema';
 import { mapJsonSchema } from './mapSchema';
 
 /**
@@ -7,5 +8,7 @@ import { mapJsonSchema } from './mapSchema';
 export function jsonSchemas(): Record<string, object> {
   return {
     'map.schema.json': mapJsonSchema(),
+    'context.schema.json': contextJsonSchema(),
+    'features.schema.json': featureListJsonSchema(),
   };
 }
