@@ -1,0 +1,208 @@
+// A context file in the repository (JSON or YAML, the shape of a `/v1/context` answer): the embedded default when no
+// endpoint is configured, and the data the reference server serves. Reloaded when it changes; a bad edit is reported
+// with file:line:col and the last good content stays in use.
+import { promises as fs, watch, type FSWatcher } from 'node:fs';
+import * as path from 'node:path';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { Logger } from '../shared/contextModel';
+import { parseContextResponse, type DocumentPath, type FeatureContext } from '../shared/contextProtocol';
+
+/** The outcome of reading a context file once. */
+export type ContextFileRead =
+  | { ok: true; features: FeatureContext[]; warnings: string[] }
+  | { ok: false; error: string };
+
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const lines = before.split('\n');
+  return { line: lines.length, col: lines[lines.length - 1]!.length + 1 };
+}
+
+/** A locator that names `file:line:col` of the deepest existing node on a path. */
+function locator(file: string, doc: Document, counter: LineCounter): (p: DocumentPath) => string {
+  return (p) => {
+    for (let depth = p.length; depth >= 0; depth--) {
+      const node: unknown = depth === 0 ? doc.contents : doc.getIn(p.slice(0, depth), true);
+      if (isNode(node) && node.range) {
+        const pos = counter.linePos(node.range[0]);
+        return `${file}:${pos.line}:${pos.col}`;
+      }
+    }
+    return file;
+  };
+}
+
+/** Parses context file text. JSON is read as YAML too (it is a subset), which gives every field a position. */
+export function parseContextFileText(file: string, text: string): ContextFileRead {
+  if (/\.json$/i.test(file)) {
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const position = /position (\d+)/.exec(message);
+      const where = position ? (({ line, col }) => `${file}:${line}:${col}`)(lineCol(text, Number(position[1]))) : file;
+      return { ok: false, error: `${where}: invalid JSON (${message.replace(/ in JSON at position \d+.*$/, '')}); fix the file, the last good content stays in use` };
+    }
+  }
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const firstError = doc.errors[0];
+  if (firstError) {
+    const pos = firstError.linePos?.[0];
+    const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
+    return { ok: false, error: `${where}: invalid YAML (${firstError.message.split('\n')[0]}); fix the file, the last good content stays in use` };
+  }
+  let json: unknown;
+  try {
+    json = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return { ok: false, error: `${file}: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const parsed = parseContextResponse(json, locator(file, doc, counter));
+  if (!parsed.ok) return { ok: false, error: `${parsed.error}; a context file looks like {"version": 1, "features": [{"id": "checkout", ...}]}` };
+  return { ok: true, features: parsed.value.features, warnings: parsed.warnings };
+}
+
+/** Reads and parses a context file. */
+export async function readContextFile(file: string): Promise<ContextFileRead> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      ok: false,
+      error: code === 'ENOENT' ? `${file}: file not found; create it or fix the path that names it` : `${file}: cannot read (${(error as Error).message})`,
+    };
+  }
+  return parseContextFileText(file, text);
+}
+
+/** What a watched context file currently offers. */
+export interface ContextFileState {
+  /** The last good content, by feature id (empty until a read succeeds). */
+  features: ReadonlyMap<string, FeatureContext>;
+  /** Epoch ms of the last successful read. */
+  loadedAt?: number;
+  /** Set while the file on disk is bad or missing; the last good content is still in `features`. */
+  error?: string;
+}
+
+export interface ContextFileOptions {
+  log: Logger;
+  /** Called after the file was reread because it changed (whether the read succeeded or not). */
+  onChange?: (changedIds: string[]) => void;
+  /** Watch the file's folder for changes (default true). Without a watcher, `check()` compares mtime and size. */
+  watch?: boolean;
+  now?: () => number;
+  /** How long to wait after a change event before rereading, so an editor's save sequence costs one read. */
+  debounceMs?: number;
+}
+
+/** One context file, kept current. */
+export class ContextFile {
+  private state: ContextFileState = { features: new Map() };
+  private watcher: FSWatcher | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+  private stamp = '';
+  private reading: Promise<void> | undefined;
+  private disposed = false;
+
+  constructor(
+    readonly file: string,
+    private readonly options: ContextFileOptions,
+  ) {}
+
+  /** Reads the file and starts watching it. */
+  async start(): Promise<ContextFileState> {
+    await this.reload(false);
+    if (this.options.watch !== false) this.startWatching();
+    return this.state;
+  }
+
+  get current(): ContextFileState {
+    return this.state;
+  }
+
+  /** Rereads the file when its mtime or size changed since the last read (for when watching is unavailable). */
+  async check(): Promise<void> {
+    if ((await this.readStamp()) !== this.stamp) await this.reload(true);
+  }
+
+  /** Rereads the file now. */
+  reload(notify = true): Promise<void> {
+    // Reads are serialized so an old read never overwrites a newer one.
+    const next = (this.reading ?? Promise.resolve()).then(() => this.read(notify));
+    this.reading = next;
+    return next;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.watcher?.close();
+    this.watcher = undefined;
+    if (this.debounce) clearTimeout(this.debounce);
+  }
+
+  private async readStamp(): Promise<string> {
+    try {
+      const stat = await fs.stat(this.file);
+      return `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+    } catch {
+      return 'missing';
+    }
+  }
+
+  private async read(notify: boolean): Promise<void> {
+    if (this.disposed) return;
+    this.stamp = await this.readStamp();
+    const result = await readContextFile(this.file);
+    const previous = this.state.features;
+    if (!result.ok) {
+      const repeated = this.state.error === result.error;
+      this.state = { ...this.state, error: result.error };
+      if (!repeated) this.options.log.error(`context file error file=${this.file} ${result.error}`);
+      if (notify && !repeated) this.options.onChange?.([...previous.keys()]);
+      return;
+    }
+    for (const warning of result.warnings) this.options.log.warn(`context file warning file=${this.file} ${warning}`);
+    const features = new Map(result.features.map((f) => [f.id, f]));
+    this.state = { features, loadedAt: (this.options.now ?? Date.now)() };
+    this.options.log.info(`context file loaded file=${this.file} features=${features.size} warnings=${result.warnings.length}`);
+    if (notify) {
+      const changed = new Set<string>();
+      for (const id of new Set([...previous.keys(), ...features.keys()])) {
+        if (JSON.stringify(previous.get(id)) !== JSON.stringify(features.get(id))) changed.add(id);
+      }
+      this.options.onChange?.([...changed]);
+    }
+  }
+
+  private startWatching(): void {
+    const dir = path.dirname(this.file);
+    const base = path.basename(this.file);
+    try {
+      // The folder, not the file: editors save by writing a new file and renaming it over the old one.
+      this.watcher = watch(dir, { persistent: false }, (_event, name) => {
+        if (name !== null && name.toString() !== base) return;
+        if (this.debounce) clearTimeout(this.debounce);
+        this.debounce = setTimeout(() => {
+          this.debounce = undefined;
+          void this.check();
+        }, this.options.debounceMs ?? 50);
+      });
+      this.watcher.on('error', (error) => {
+        this.options.log.warn(`context file watch stopped file=${this.file} error=${error.message}; changes are picked up on the next lookup`);
+        this.watcher?.close();
+        this.watcher = undefined;
+      });
+    } catch (error) {
+      this.options.log.warn(`context file not watched file=${this.file} error=${(error as Error).message}; changes are picked up on the next lookup`);
+    }
+  }
+
+  /** True when changes are noticed by a watcher; otherwise callers should `check()` on access. */
+  get watching(): boolean {
+    return this.watcher !== undefined;
+  }
+}

@@ -1,0 +1,468 @@
+// The context service the language server uses: an endpoint behind a batching, revalidating, disk-backed cache, or
+// the map's context files when no endpoint is configured. Only feature ids leave the machine.
+import type { Dispatcher } from 'undici';
+import type {
+  ContextLookup,
+  ContextService,
+  ContextServiceOptions,
+  Freshness,
+  KnownFeature,
+  Logger,
+} from '../shared/contextModel';
+import {
+  MAX_IDS_PER_REQUEST,
+  isValidFeatureId,
+  parseContextResponse,
+  parseErrorMessage,
+  parseFeatureListResponse,
+  type FeatureContext,
+} from '../shared/contextProtocol';
+import { Batcher } from './batcher';
+import { ContextCache, type CachedFeature } from './contextCache';
+import { ContextFile } from './contextFile';
+import { checkEndpoint, displayBase, endpointUrl } from './endpoint';
+export { checkEndpoint } from './endpoint';
+import { HttpClient, HttpError, displayUrl, type BearerAuth, type HttpResponse } from './httpClient';
+
+/** Seams for tests and embedders; every one has a production default. */
+export interface ContextServiceDeps {
+  /** undici dispatcher for all requests (default: an own Agent with the configured timeouts). */
+  dispatcher?: Dispatcher;
+  now?: () => number;
+  /** How long lookups wait for company before a request goes out. Default 15 ms. */
+  batchWindowMs?: number;
+  /** Default 3. */
+  maxRetries?: number;
+  /** Default 500 ms. */
+  retryBaseDelayMs?: number;
+  random?: () => number;
+  /** Most `/v1/context` requests at once. Default 4. */
+  maxConcurrentRequests?: number;
+  /** Watch context files for changes (default true). */
+  watchFiles?: boolean;
+}
+
+const DEFAULT_MAX_CACHE_BYTES = 20 * 1024 * 1024;
+const MAX_WARNINGS_LOGGED = 20;
+
+/** Creates the context service for these settings: endpoint when set, else the context files, else nothing. */
+export function createContextService(options: ContextServiceOptions, deps: ContextServiceDeps = {}): ContextService {
+  const endpoint = options.endpoint?.trim();
+  if (endpoint) {
+    const checked = checkEndpoint(endpoint);
+    if (checked.ok) return new EndpointContextService(checked.base, options, deps);
+    options.log.error(`context endpoint invalid ${checked.error}`);
+    return new FileContextService(options, deps, checked.error);
+  }
+  return new FileContextService(options, deps);
+}
+
+type Listener = (featureIds: readonly string[]) => void;
+
+class Emitter {
+  private readonly listeners = new Set<Listener>();
+  constructor(private readonly log: Logger) {}
+  on(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  fire(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(ids);
+      } catch (error) {
+        this.log.error(`context change listener failed error=${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+}
+
+/** Resolves true when `work` settles within the budget, false when the budget ran out or the signal fired first. */
+function within(work: Promise<unknown>, budgetMs: number | undefined, signal: AbortSignal | undefined): Promise<boolean> {
+  if (budgetMs === undefined && signal === undefined) return work.then(() => true);
+  return new Promise((resolve) => {
+    const timer = budgetMs === undefined ? undefined : setTimeout(() => finish(false), Math.max(0, budgetMs));
+    const onAbort = () => finish(false);
+    function finish(completed: boolean) {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(completed);
+    }
+    if (signal?.aborted) return finish(false);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    void work.then(() => finish(true));
+  });
+}
+
+function uniqueIds(ids: readonly string[], log: Logger): string[] {
+  const result: string[] = [];
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (isValidFeatureId(id)) result.push(id);
+    else log.warn(`context lookup skipped id=${JSON.stringify(id.slice(0, 80))} reason=not a valid feature id (1-128 characters, no spaces or commas)`);
+  }
+  return result;
+}
+
+interface Failure {
+  state: 'offline' | 'error';
+  message: string;
+  at: number;
+}
+
+/** Context from a protocol v1 endpoint. */
+class EndpointContextService implements ContextService {
+  private readonly http: HttpClient;
+  private readonly cache: ContextCache;
+  private readonly batcher: Batcher;
+  private readonly changes: Emitter;
+  private readonly auth: BearerAuth | undefined;
+  private readonly abort = new AbortController();
+  private readonly now: () => number;
+  private readonly origin: string;
+  private failure: Failure | undefined;
+  private lastLoggedFailure = '';
+  private featureListLoad: Promise<KnownFeature[]> | undefined;
+
+  constructor(
+    private readonly base: URL,
+    private readonly options: ContextServiceOptions,
+    deps: ContextServiceDeps,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.origin = base.origin;
+    this.changes = new Emitter(options.log);
+    this.http = new HttpClient({
+      requestTimeoutMs: options.requestTimeoutMs,
+      maxResponseBytes: options.maxResponseBytes,
+      log: options.log,
+      dispatcher: deps.dispatcher,
+      maxRetries: deps.maxRetries,
+      retryBaseDelayMs: deps.retryBaseDelayMs,
+      random: deps.random,
+    });
+    this.cache = new ContextCache({
+      endpoint: displayBase(base),
+      dir: options.cacheDir,
+      maxBytes: options.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES,
+      log: options.log,
+      now: this.now,
+    });
+    this.batcher = new Batcher((ids) => this.fetchBatch(ids), {
+      windowMs: deps.batchWindowMs ?? 15,
+      maxBatchSize: MAX_IDS_PER_REQUEST,
+      maxConcurrent: deps.maxConcurrentRequests ?? 4,
+    });
+    this.auth = options.token ? { token: options.token, origin: base.origin } : undefined;
+    options.log.info(`context source endpoint=${displayBase(base)} cache=${this.cache.file ?? 'memory'} ttlMs=${options.ttlMs} token=${this.auth ? 'set' : 'none'}`);
+  }
+
+  async get(ids: readonly string[], options: { budgetMs?: number; signal?: AbortSignal } = {}): Promise<ContextLookup> {
+    await this.cache.load();
+    const wanted = uniqueIds(ids, this.options.log);
+    const stale: string[] = [];
+    const missing: string[] = [];
+    for (const id of wanted) {
+      const entry = this.cache.get(id);
+      if (!entry) missing.push(id);
+      else if (this.isStale(entry)) stale.push(id);
+    }
+    if (stale.length > 0) this.revalidate(stale);
+    if (missing.length > 0) {
+      const loads = Promise.allSettled(missing.map((id) => this.batcher.load(id)));
+      const completed = await within(loads, options.budgetMs, options.signal);
+      if (!completed) {
+        // The caller moved on; tell it when the answer is there so it can redraw.
+        void loads.then(() => this.changes.fire(missing));
+      }
+    }
+    return this.answer(wanted);
+  }
+
+  async listFeatures(): Promise<KnownFeature[]> {
+    await this.cache.load();
+    const cached = this.cache.getFeatureList();
+    if (cached && this.now() - cached.fetchedAt <= this.options.ttlMs) return cached.features;
+    const load = (this.featureListLoad ??= this.fetchFeatureList().finally(() => (this.featureListLoad = undefined)));
+    if (cached) {
+      void load;
+      return cached.features;
+    }
+    return load;
+  }
+
+  async refresh(): Promise<void> {
+    await this.cache.load();
+    const ids = this.cache.ids();
+    const work: Promise<void>[] = [];
+    for (let i = 0; i < ids.length; i += MAX_IDS_PER_REQUEST) {
+      work.push(...this.batcher.runExclusive(ids.slice(i, i + MAX_IDS_PER_REQUEST), (chunk) => this.fetchBatch(chunk, { conditional: false })));
+    }
+    const list = this.cache.getFeatureList() ? this.fetchFeatureList() : Promise.resolve([]);
+    await Promise.allSettled([...work, list]);
+    this.changes.fire(ids);
+  }
+
+  onDidChange(listener: Listener): () => void {
+    return this.changes.on(listener);
+  }
+
+  async dispose(): Promise<void> {
+    this.abort.abort(new Error('the context service was disposed'));
+    this.batcher.dispose();
+    await this.cache.flush();
+    await this.http.close();
+  }
+
+  private isStale(entry: CachedFeature): boolean {
+    return this.now() - entry.fetchedAt > this.options.ttlMs;
+  }
+
+  private answer(ids: readonly string[]): ContextLookup {
+    const features: Record<string, FeatureContext> = {};
+    let fetchedAt: number | undefined;
+    let stale = false;
+    for (const id of ids) {
+      const entry = this.cache.get(id);
+      if (!entry) continue;
+      if (entry.context) features[id] = entry.context;
+      fetchedAt = fetchedAt === undefined ? entry.fetchedAt : Math.min(fetchedAt, entry.fetchedAt);
+      stale ||= this.isStale(entry);
+    }
+    const freshness: Freshness = { state: stale ? 'stale' : 'synced', source: 'endpoint', origin: this.origin };
+    if (fetchedAt !== undefined) freshness.fetchedAt = fetchedAt;
+    if (this.failure) {
+      freshness.state = this.failure.state;
+      freshness.error = this.failure.message;
+    }
+    return { features, freshness };
+  }
+
+  /** Refreshes stale ids in the background: a group that came from one request is revalidated as one request. */
+  private revalidate(ids: readonly string[]): void {
+    const handled = new Set<string>();
+    for (const id of ids) {
+      if (handled.has(id) || this.batcher.isBusy(id)) continue;
+      const validator = this.cache.validator(id);
+      if (validator && validator.ids.length <= MAX_IDS_PER_REQUEST) {
+        for (const member of validator.ids) handled.add(member);
+        void Promise.allSettled(this.batcher.runExclusive(validator.ids, (free) => this.fetchBatch(free)));
+      } else {
+        handled.add(id);
+        void this.batcher.load(id).catch(() => undefined);
+      }
+    }
+  }
+
+  /** One `/v1/context` request for `ids` (sorted), conditional when they are exactly one cached group. */
+  private async fetchBatch(ids: string[], options: { conditional?: boolean } = {}): Promise<void> {
+    const url = endpointUrl(this.base, '/v1/context', ids);
+    const validator = options.conditional === false ? undefined : this.cache.validator(ids[0]!);
+    const conditional = validator !== undefined && validator.ids.length === ids.length && validator.ids.every((id, i) => id === ids[i]);
+    const headers: Record<string, string> = conditional ? { 'if-none-match': validator.etag } : {};
+    let response: HttpResponse;
+    try {
+      response = await this.http.get(url, { headers, auth: this.auth, signal: this.abort.signal });
+    } catch (error) {
+      if (error instanceof HttpError && error.kind === 'aborted') throw error;
+      const state = error instanceof HttpError && (error.kind === 'network' || error.kind === 'timeout') ? 'offline' : 'error';
+      throw this.fail(state, error instanceof Error ? error.message : String(error), ids);
+    }
+    const shown = displayUrl(url);
+    if (response.status === 304 && conditional) {
+      this.cache.storeNotModified(ids, this.now());
+      this.succeed(ids);
+      return;
+    }
+    if (response.status !== 200) throw this.fail('error', this.statusMessage(response), ids);
+    let json: unknown;
+    try {
+      json = JSON.parse(response.body.toString('utf8'));
+    } catch (error) {
+      throw this.fail('error', `${shown} did not send JSON (${error instanceof Error ? error.message : String(error)}); check the endpoint with \`customer-lens probe\``, ids);
+    }
+    const parsed = parseContextResponse(json, shown);
+    if (!parsed.ok) throw this.fail('error', `${parsed.error}; check the endpoint with \`customer-lens probe\``, ids);
+    this.logWarnings(parsed.warnings);
+    const requested = new Set(ids);
+    const answered = new Map<string, FeatureContext>();
+    for (const feature of parsed.value.features) if (requested.has(feature.id)) answered.set(feature.id, feature);
+    const extra = parsed.value.features.length - answered.size;
+    if (extra > 0) this.options.log.warn(`context response ignored url=${shown} unrequestedFeatures=${extra}`);
+    const changed = ids.filter((id) => {
+      const previous = this.cache.get(id);
+      return previous !== undefined && JSON.stringify(previous.context) !== JSON.stringify(answered.get(id));
+    });
+    this.cache.storeAnswer(ids, answered, response.headers.etag, this.now());
+    this.succeed(ids);
+    this.changes.fire(changed);
+  }
+
+  private async fetchFeatureList(): Promise<KnownFeature[]> {
+    const url = endpointUrl(this.base, '/v1/features');
+    const shown = displayUrl(url);
+    const fallback = this.cache.getFeatureList()?.features ?? [];
+    let response: HttpResponse;
+    try {
+      response = await this.http.get(url, { auth: this.auth, signal: this.abort.signal });
+    } catch (error) {
+      if (error instanceof HttpError && error.kind !== 'aborted') {
+        this.fail(error.kind === 'network' || error.kind === 'timeout' ? 'offline' : 'error', error.message, []);
+      }
+      return fallback;
+    }
+    if (response.status !== 200) {
+      this.fail('error', this.statusMessage(response), []);
+      return fallback;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(response.body.toString('utf8'));
+    } catch {
+      this.fail('error', `${shown} did not send JSON; check the endpoint with \`customer-lens probe\``, []);
+      return fallback;
+    }
+    const parsed = parseFeatureListResponse(json, shown);
+    if (!parsed.ok) {
+      this.fail('error', parsed.error, []);
+      return fallback;
+    }
+    this.logWarnings(parsed.warnings);
+    this.cache.setFeatureList(parsed.value.features, this.now());
+    this.succeed([]);
+    return parsed.value.features;
+  }
+
+  private statusMessage(response: HttpResponse): string {
+    let detail = '';
+    try {
+      detail = parseErrorMessage(JSON.parse(response.body.toString('utf8')))?.slice(0, 200) ?? '';
+    } catch {
+      // Not JSON: the status alone says enough.
+    }
+    const said = `${response.url} answered ${response.status}${detail ? `: ${detail}` : ''}`;
+    if (response.status === 401 || response.status === 403) {
+      if (response.tokenWithheld) return `${said}; the token was not sent because the endpoint is plain http on another machine: use https`;
+      return `${said}; ${this.auth ? 'check the endpoint token' : 'the endpoint needs a token: set one with the Customer Lens token command'}`;
+    }
+    if (response.status === 404) return `${said}; check customerLens.endpoint (requests go to <endpoint>/v1/context)`;
+    return `${said}; check the endpoint's logs`;
+  }
+
+  private logWarnings(warnings: string[]): void {
+    for (const warning of warnings.slice(0, MAX_WARNINGS_LOGGED)) this.options.log.warn(`context item dropped ${warning}`);
+    if (warnings.length > MAX_WARNINGS_LOGGED) this.options.log.warn(`context items dropped: ${warnings.length - MAX_WARNINGS_LOGGED} more warnings not shown`);
+  }
+
+  private succeed(ids: readonly string[]): void {
+    if (!this.failure) return;
+    this.options.log.info(`context endpoint reachable again endpoint=${displayBase(this.base)}`);
+    this.failure = undefined;
+    this.lastLoggedFailure = '';
+    this.changes.fire(this.cache.ids().filter((id) => !ids.includes(id)));
+  }
+
+  /** Records a failure (logged once per distinct message) and returns the error for the batch's waiters. */
+  private fail(state: Failure['state'], message: string, ids: readonly string[]): Error {
+    const previous = this.failure;
+    this.failure = { state, message, at: this.now() };
+    if (message !== this.lastLoggedFailure) {
+      this.lastLoggedFailure = message;
+      this.options.log.error(`context ${state} ${message}`);
+    }
+    if (!previous || previous.state !== state || previous.message !== message) {
+      // Cached context is still shown, but its banner changes.
+      this.changes.fire(ids.filter((id) => this.cache.get(id) !== undefined));
+    }
+    return new Error(message);
+  }
+}
+
+/** Context from the map's context files (or nothing at all). */
+class FileContextService implements ContextService {
+  private readonly files: ContextFile[];
+  private readonly started: Promise<void>;
+  private readonly changes: Emitter;
+
+  constructor(
+    private readonly options: ContextServiceOptions,
+    deps: ContextServiceDeps,
+    private readonly configError?: string,
+  ) {
+    this.changes = new Emitter(options.log);
+    this.files = options.contextFiles.map(
+      (file) => new ContextFile(file, { log: options.log, watch: deps.watchFiles, now: deps.now, onChange: (ids) => this.changes.fire(ids) }),
+    );
+    this.started = Promise.all(this.files.map((f) => f.start())).then(() => undefined);
+    if (!configError) options.log.info(`context source ${this.files.length > 0 ? `files=${options.contextFiles.join(',')}` : 'none'}`);
+  }
+
+  async get(ids: readonly string[]): Promise<ContextLookup> {
+    await this.ready();
+    const features: Record<string, FeatureContext> = {};
+    for (const id of uniqueIds(ids, this.options.log)) {
+      const found = this.lookup(id);
+      if (found) features[id] = found;
+    }
+    return { features, freshness: this.freshness() };
+  }
+
+  async listFeatures(): Promise<KnownFeature[]> {
+    await this.ready();
+    const seen = new Map<string, KnownFeature>();
+    for (const file of this.files) {
+      for (const feature of file.current.features.values()) {
+        if (!seen.has(feature.id)) seen.set(feature.id, { id: feature.id, name: feature.name, updatedAt: feature.updatedAt });
+      }
+    }
+    return [...seen.values()];
+  }
+
+  async refresh(): Promise<void> {
+    await this.started;
+    await Promise.all(this.files.map((f) => f.reload(false)));
+    this.changes.fire(this.files.flatMap((f) => [...f.current.features.keys()]));
+  }
+
+  onDidChange(listener: Listener): () => void {
+    return this.changes.on(listener);
+  }
+
+  async dispose(): Promise<void> {
+    for (const file of this.files) file.dispose();
+  }
+
+  private async ready(): Promise<void> {
+    await this.started;
+    // Without a watcher, notice edits on access instead.
+    await Promise.all(this.files.filter((f) => !f.watching).map((f) => f.check()));
+  }
+
+  /** The first file that has the id wins, in the order the map lists them. */
+  private lookup(id: string): FeatureContext | undefined {
+    for (const file of this.files) {
+      const found = file.current.features.get(id);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private freshness(): Freshness {
+    if (this.files.length === 0) {
+      return this.configError ? { state: 'error', source: 'none', error: this.configError } : { state: 'none', source: 'none' };
+    }
+    const loaded = this.files.map((f) => f.current.loadedAt).filter((t): t is number => t !== undefined);
+    const broken = this.files.find((f) => f.current.error !== undefined);
+    const freshness: Freshness = { state: 'synced', source: 'file', origin: (broken ?? this.files[0]!).file };
+    if (loaded.length > 0) freshness.fetchedAt = Math.min(...loaded);
+    const error = this.configError ?? broken?.current.error;
+    if (error) {
+      freshness.state = 'error';
+      freshness.error = error;
+    }
+    return freshness;
+  }
+}
