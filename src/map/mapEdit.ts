@@ -1,0 +1,132 @@
+// Small edits to a map file's text that leave every comment, blank line and quote style as the author wrote them:
+// text is inserted at positions found with the YAML parser, never re-serialized.
+import * as path from 'node:path';
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { patternSyntaxProblem } from '../shared/mapSchema';
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+function lineEnd(text: string, offset: number): number {
+  const end = text.indexOf('\n', offset);
+  return end < 0 ? text.length : end;
+}
+
+function quote(value: string, json: boolean, like?: Node): string {
+  if (!json && isScalar(like)) {
+    if (like.type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
+    if (like.type === 'PLAIN' && /^[\w/.][\w/.@-]*$/.test(value)) return value;
+  }
+  return JSON.stringify(value);
+}
+
+function insert(text: string, offset: number, addition: string): string {
+  return text.slice(0, offset) + addition + text.slice(offset);
+}
+
+function findFeature(text: string, mapFilePath: string, featureId: string): YAMLMap {
+  const doc = parseDocument(text, { logLevel: 'silent' });
+  if (doc.errors.length > 0) throw new Error(`${mapFilePath} has syntax errors; fix them before editing it`);
+  const features = doc.get('features', true);
+  if (isSeq(features)) {
+    for (const item of features.items) {
+      if (isMap(item) && item.get('id') === featureId) return item;
+    }
+  }
+  throw new Error(`${mapFilePath} declares no feature "${featureId}"`);
+}
+
+/** Appends an item to a flow (`[a, b]`) or block (`- a`) sequence. */
+function appendToSequence(text: string, seq: Node & { items: unknown[]; flow?: boolean }, value: string, json: boolean): string {
+  const items = seq.items.filter((i): i is Node => isScalar(i) || isMap(i) || isSeq(i));
+  const last = items[items.length - 1];
+  const range = seq.range as [number, number, number];
+  if (seq.flow || json) {
+    if (!last?.range) {
+      const open = text.indexOf('[', range[0]);
+      return insert(text, open + 1, quote(value, json));
+    }
+    const end = last.range[1];
+    const multiline = text.slice(range[0], last.range[0]).includes('\n');
+    const indent = text.slice(lineStart(text, last.range[0]), last.range[0]);
+    return insert(text, end, multiline ? `,\n${indent}${quote(value, json, last)}` : `, ${quote(value, json, last)}`);
+  }
+  const start = last.range as [number, number, number];
+  const prefix = text.slice(lineStart(text, start[0]), start[0]);
+  const marker = /^\s*-\s+$/.test(prefix) ? prefix : `${' '.repeat(Math.max(0, prefix.search(/\S/)))}- `;
+  return insert(text, lineEnd(text, start[1]), `\n${marker}${quote(value, json, last)}`);
+}
+
+/** Adds a `paths` key to a feature mapping that has none. */
+function addPathsKey(text: string, feature: YAMLMap, value: string, json: boolean): string {
+  const pairs = feature.items.filter((p): p is Pair<Node, Node> => isPair(p) && isScalar(p.key));
+  const last = pairs[pairs.length - 1];
+  const key = json ? '"paths"' : 'paths';
+  const entry = `${key}: [${JSON.stringify(value)}]`;
+  const valueEnd = (last.value?.range ?? (last.key.range as [number, number, number]))[1];
+  const firstKey = pairs[0].key.range as [number, number, number];
+  if (feature.flow || json) {
+    const multiline = text.slice((feature.range as [number, number, number])[0], firstKey[0]).includes('\n');
+    const indent = text.slice(lineStart(text, firstKey[0]), firstKey[0]);
+    return insert(text, valueEnd, multiline ? `,\n${indent}${entry}` : `, ${entry}`);
+  }
+  const column = firstKey[0] - lineStart(text, firstKey[0]);
+  return insert(text, lineEnd(text, Math.max(valueEnd - 1, firstKey[0])), `\n${' '.repeat(column)}${entry}`);
+}
+
+/**
+ * Adds `pattern` to the `paths` of feature `featureId` in a map file's text and returns the new text. Comments,
+ * blank lines, ordering and quoting are kept; the pattern takes the quote style of its neighbours. Returns the text
+ * unchanged when the feature already lists the pattern. Throws with a message naming the file when the text has
+ * syntax errors, the feature does not exist, or the pattern is invalid.
+ */
+export function addPatternToFeature(mapText: string, mapFilePath: string, featureId: string, pattern: string): string {
+  const problem = patternSyntaxProblem(pattern);
+  if (problem) throw new Error(`cannot add to ${mapFilePath}: ${problem}`);
+  const json = mapFilePath.endsWith('.json');
+  const feature = findFeature(mapText, mapFilePath, featureId);
+  const paths = feature.get('paths', true) as Node | undefined;
+  let edited: string;
+  if (paths === undefined) {
+    edited = addPathsKey(mapText, feature, pattern, json);
+  } else if (isSeq(paths)) {
+    if (paths.items.some((i) => isScalar(i) && i.value === pattern)) return mapText;
+    edited = appendToSequence(mapText, paths, pattern, json);
+  } else {
+    throw new Error(`${mapFilePath}: the "paths" of feature "${featureId}" is not a list; make it one (e.g. paths: ["/src/"]) first`);
+  }
+  // The edit is positional; prove it produced what was asked before handing it out.
+  const check = findFeature(edited, mapFilePath, featureId).get('paths');
+  const written = isSeq(check) ? check.items.map((i) => (isScalar(i) ? i.value : undefined)) : [];
+  if (!written.includes(pattern) || (json && !isValidJson(edited))) {
+    throw new Error(`could not add "${pattern}" to feature "${featureId}" in ${mapFilePath} without changing its layout; add it by hand`);
+  }
+  return edited;
+}
+
+function isValidJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    // Reported by the caller as a failed edit.
+    return false;
+  }
+}
+
+/**
+ * The anchored pattern for one path, as "Add to feature…" writes it: `/src/checkout/cart.ts`, or `/src/checkout/`
+ * for a folder. Throws when the path is not inside the map file's folder.
+ */
+export function patternForPath(mapDir: string, absolutePath: string, isDirectory: boolean): string {
+  const relative = path.relative(mapDir, absolutePath).split(path.sep).join('/');
+  if (relative === '' ) return '/';
+  if (relative.startsWith('../') || relative === '..' || path.isAbsolute(relative)) {
+    throw new Error(`${absolutePath} is not inside ${mapDir}, the folder of the map file`);
+  }
+  const pattern = `/${relative}${isDirectory ? '/' : ''}`;
+  const problem = patternSyntaxProblem(pattern);
+  if (problem) throw new Error(problem);
+  return pattern;
+}
