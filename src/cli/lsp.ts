@@ -1,11 +1,29 @@
-import { InputError, type CliCommand } from './cliSupport';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { startLanguageServer } from '../server/languageServer';
+import { parseCommandArgs, UsageError, type CliCommand } from './cliSupport';
 
-// Placeholder until this command lands; it refuses instead of pretending to work.
+const usage = `Usage: customer-lens lsp --stdio
+
+Runs the Customer Lens language server on stdin/stdout, for any editor that speaks LSP (Neovim, Helix, Emacs…):
+hover cards on feature symbols, event names and \`customer-lens: <feature>\` comment tags, a CodeLens per mapped file,
+diagnostics and completion in .customer-lens.yml, and the customerLens/* requests.
+
+Configure it with initializationOptions (all optional):
+  {"endpoint": "https://context.example.com/api", "token": "…", "hover": {"mode": "anchors" | "file" | "off"}}
+or with workspace/configuration section "customerLens" (the same keys; they win over initializationOptions, except
+the token). With no endpoint, the context file named by the map (\`context:\`) is used.`;
+
 export const lspCommand: CliCommand = {
   name: 'lsp',
-  summary: '(not available yet)',
-  usage: 'Usage: customer-lens lsp',
-  async run() {
-    throw new InputError('this command is not available in this build yet');
+  summary: 'Run the language server on stdio (for Neovim and other LSP editors)',
+  usage,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs(args, { stdio: { type: 'boolean' } }, true);
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    if (!values.stdio) throw new UsageError('--stdio is required: the server talks LSP on stdin/stdout');
+    // stdout belongs to the protocol from here on: everything else goes through the connection's log.
+    const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+    startLanguageServer(connection);
+    return new Promise<number>((resolve) => connection.onExit(() => resolve(0)));
   },
 };

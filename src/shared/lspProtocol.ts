@@ -17,13 +17,37 @@ export type HoverMode = 'anchors' | 'file' | 'off';
 export interface InitializationOptions {
   /** Base URL of a protocol v1 endpoint. Absent: the map's context file is used. */
   endpoint?: string;
-  /** Bearer token for `endpoint`. The VS Code extension sends it from SecretStorage, never from a settings file. */
+  /**
+   * Bearer token for `endpoint` (the one above, or the one configured in `workspace/configuration` when there is no
+   * endpoint here). The VS Code extension sends `tokens` instead.
+   */
   token?: string;
+  /** Tokens by endpoint origin (`https://context.example.com`), from SecretStorage; a token is only sent to its origin. */
+  tokens?: Record<string, string>;
   hover?: { mode?: HoverMode };
   /** Folder for the disk cache of context. Absent: memory only. */
   cacheDir?: string;
   /** False in VS Code's Restricted Mode: a workspace-level endpoint is ignored and no token is sent. */
   trusted?: boolean;
+  /** True when the client renders `command:` links in hover markdown; hover cards then link to the sidebar. */
+  commandLinks?: boolean;
+}
+
+/**
+ * The `customerLens` section as `workspace/configuration` answers it (the VS Code settings of the same names). All
+ * optional: a standalone client may send any subset, and the server validates every field.
+ */
+export interface CustomerLensSettings {
+  endpoint?: string;
+  hover?: { mode?: HoverMode };
+  codeLens?: { enabled?: boolean };
+  cacheTtlMinutes?: number;
+  requestTimeoutMs?: number;
+  /**
+   * Where `endpoint` was set (VS Code's `inspect()`), so the server can apply Restricted Mode: with `trusted: false`,
+   * an endpoint from `workspace` or `workspaceFolder` settings is ignored.
+   */
+  endpointLevel?: 'default' | 'user' | 'workspace' | 'workspaceFolder';
 }
 
 /** Why a file belongs to a feature: the pattern, and where it is written. */
@@ -213,8 +237,10 @@ export namespace RefreshRequest {
 
 /** Parameters of `customerLens/didChangeToken`. */
 export interface DidChangeTokenParams {
-  /** The token for the configured endpoint's origin; absent when cleared. */
+  /** The new token; absent when cleared. */
   token?: string;
+  /** The endpoint origin the token belongs to. Absent: the token of `initializationOptions` is replaced. */
+  origin?: string;
 }
 
 /** `customerLens/didChangeToken` (client → server): the endpoint token was set or cleared in SecretStorage. */

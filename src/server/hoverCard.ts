@@ -1,0 +1,175 @@
+// The hover card: one feature's customer context as markdown. Every string from the context source goes through
+// format.ts (escaped, one line, cut with "…"); links are https only; the one command link is "Open in sidebar".
+import type { Freshness } from '../shared/contextModel';
+import type { FeatureContext, Link, Problem, Quote, UsageMetric } from '../shared/contextProtocol';
+import { code, formatAge, formatChange, formatCount, formatDate, formatMoney, link, safeHttpsUrl, shorten, text } from './format';
+
+/** Why the card is about this feature: the file is mapped to it, or the cursor is on one of its anchors. */
+export type CardReason =
+  | { kind: 'file'; pattern: string; mapFile: string; line: number }
+  | { kind: 'symbol' | 'event' | 'tag'; anchor: string; mapFile: string; line: number };
+
+/** What a card shows. `mapFile` values are already display paths (relative to the workspace folder). */
+export interface CardInput {
+  feature: { id: string; name: string; description?: string; owners: readonly string[]; links: readonly Link[] };
+  context?: FeatureContext;
+  freshness: Freshness;
+  reason: CardReason;
+  /** Epoch ms, for "updated 3 h ago". */
+  now: number;
+  /** The event under the cursor, for an event anchor: the card shows that event's metric. */
+  event?: string;
+  /** Add the "Open in sidebar" command link (only clients that render `command:` links ask for it). */
+  sidebarLink: boolean;
+}
+
+/** The command the card may link to; the client's `isTrusted` allow-list names exactly this one. */
+export const OPEN_SIDEBAR_COMMAND = 'customerLens.openSidebar';
+
+const MAX_PROBLEMS = 3;
+const MAX_LINKS = 4;
+
+/** Renders the card as markdown. */
+export function renderFeatureCard(input: CardInput): string {
+  const { feature, context } = input;
+  const blocks: string[] = [];
+
+  const owners = feature.owners.length > 0 ? ` — ${feature.owners.slice(0, 3).map((o) => text(o, 40)).join(', ')}` : '';
+  blocks.push(`**${text(context?.name ?? feature.name, 60)}**${owners}`);
+  const why = context?.summary ?? feature.description;
+  if (why) blocks.push(text(why, 240));
+
+  if (context === undefined) {
+    blocks.push('*No customer context for this feature yet.*');
+  } else {
+    const problems = topProblems(context.problems ?? []);
+    if (problems.length > 0) {
+      const total = (context.problems ?? []).filter(isOpen).length;
+      const heading = total > problems.length ? `**Top problems** (${problems.length} of ${total} open)` : '**Top problems**';
+      blocks.push([heading, ...problems.map((p) => `- ${problemLine(p)}`)].join('\n'));
+    }
+    const quote = representativeQuote(context.quotes ?? []);
+    if (quote) blocks.push(quoteBlock(quote));
+    const usage = usageLines(context.usage ?? [], input.event);
+    if (usage.length > 0) blocks.push(usage.join('  \n'));
+  }
+
+  const seen = new Set<string>();
+  const links = [...feature.links, ...(context?.links ?? [])]
+    .filter((l) => {
+      const url = safeHttpsUrl(l.url);
+      if (url === undefined || seen.has(url)) return false;
+      seen.add(url);
+      return true;
+    })
+    .slice(0, MAX_LINKS);
+  if (links.length > 0) blocks.push(links.map((l) => link(l.title, l.url, 40)).join(' · '));
+
+  blocks.push('---');
+  const footer = [reasonText(input.reason), freshnessText(input.freshness, input.now)];
+  if (input.sidebarLink) footer.push(`[Open in sidebar](command:${OPEN_SIDEBAR_COMMAND} "Show everything about this feature")`);
+  blocks.push(footer.join(' · '));
+  return blocks.join('\n\n');
+}
+
+function isOpen(problem: Problem): boolean {
+  return problem.status !== 'solved';
+}
+
+/** Open problems first, the ones hurting most customers (then most mentioned) on top. */
+function topProblems(problems: readonly Problem[]): Problem[] {
+  return [...problems]
+    .filter(isOpen)
+    .sort((a, b) => (b.customers ?? 0) - (a.customers ?? 0) || (b.mentions ?? 0) - (a.mentions ?? 0))
+    .slice(0, MAX_PROBLEMS);
+}
+
+function problemLine(problem: Problem): string {
+  const facts: string[] = [];
+  if (problem.customers !== undefined) facts.push(`${formatCount(problem.customers)} ${problem.customers === 1 ? 'customer' : 'customers'}`);
+  else if (problem.mentions !== undefined) facts.push(`${formatCount(problem.mentions)} ${problem.mentions === 1 ? 'mention' : 'mentions'}`);
+  if (problem.severity) facts.push(problem.severity);
+  if (problem.status) facts.push(problem.status);
+  if (problem.arr !== undefined) facts.push(`${formatMoney(problem.arr, problem.currency)} ARR`);
+  if (problem.trend !== undefined && formatChange(problem.trend) !== '') facts.push(formatChange(problem.trend));
+  const title = link(problem.title, problem.url, 90);
+  return facts.length > 0 ? `${title} — ${facts.join(' · ')}` : title;
+}
+
+/** A negative quote if there is one (the card is about problems), the most recent first. */
+function representativeQuote(quotes: readonly Quote[]): Quote | undefined {
+  const byDate = [...quotes].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
+  return byDate.find((q) => q.sentiment === 'negative') ?? byDate[0];
+}
+
+function quoteBlock(quote: Quote): string {
+  const who = [quote.author, quote.company ?? quote.segment].filter((s): s is string => Boolean(s)).map((s) => text(s, 40));
+  const date = formatDate(quote.date);
+  const attribution = [...(who.length > 0 ? [who.join(', ')] : []), ...(date ? [date] : [])];
+  const source = safeHttpsUrl(quote.url) ? link(quote.source ?? 'source', quote.url, 30) : quote.source ? text(quote.source, 30) : undefined;
+  if (source) attribution.push(source);
+  const said = `> “${text(quote.text, 220)}”`;
+  return attribution.length > 0 ? `${said}  \n> — ${attribution.join(' · ')}` : said;
+}
+
+function metricText(metric: UsageMetric): string {
+  const period = metric.period ? ` (${text(metric.period, 12)})` : '';
+  const change = metric.change !== undefined && formatChange(metric.change) !== '' ? ` ${formatChange(metric.change)}` : '';
+  return `${text(metric.label, 60)} ${formatMetricValue(metric, (s) => text(s, 20))}${period}${change}`;
+}
+
+/** "18k", "230 ms", "12 %": the unit is left out when the label already says it ("Checkouts started", "checkouts"). */
+export function formatMetricValue(metric: UsageMetric, escape: (s: string) => string = (s) => s): string {
+  const unit = metric.unit?.trim();
+  const said = unit !== undefined && unit !== '' && metric.label.toLowerCase().includes(unit.toLowerCase());
+  if (!unit || said) return formatCount(metric.value);
+  return unit === '%' ? `${formatCount(metric.value)} %` : `${formatCount(metric.value)} ${escape(unit)}`;
+}
+
+/** The usage headline, and for an event anchor that event's metric. */
+function usageLines(usage: readonly UsageMetric[], event: string | undefined): string[] {
+  const lines: string[] = [];
+  const headline = usage.find((m) => event === undefined || m.event !== event);
+  if (headline) lines.push(`**Usage** ${metricText(headline)}`);
+  if (event !== undefined) {
+    const metric = usage.find((m) => m.event === event);
+    lines.push(metric ? `**${code(event)}** ${metricText(metric)}` : `**${code(event)}** no usage data for this event`);
+  }
+  return lines;
+}
+
+function reasonText(reason: CardReason): string {
+  const where = `${text(reason.mapFile, 80)}:${reason.line}`;
+  switch (reason.kind) {
+    case 'file':
+      return `Mapped by ${code(reason.pattern)} in ${where}`;
+    case 'symbol':
+      return `${code(reason.anchor)} is a symbol of this feature in ${where}`;
+    case 'event':
+      return `${code(reason.anchor)} is an event of this feature in ${where}`;
+    case 'tag':
+      return `Tagged ${code(`customer-lens: ${reason.anchor}`)} (feature in ${where})`;
+  }
+}
+
+/** "updated 3 h ago", "offline — cached 2 days ago", "from customer-context.json". */
+export function freshnessText(freshness: Freshness, now: number): string {
+  const age = freshness.fetchedAt !== undefined ? formatAge(freshness.fetchedAt, now) : undefined;
+  switch (freshness.state) {
+    case 'none':
+      return 'no context source configured';
+    case 'synced':
+      if (freshness.source === 'file') return `from ${text(baseName(freshness.origin ?? 'the context file'), 60)}`;
+      return age ? `updated ${age}` : 'updated';
+    case 'stale':
+      return age ? `stale — updated ${age}, refreshing` : 'stale, refreshing';
+    case 'offline':
+      return age ? `offline — cached ${age}` : 'offline — nothing cached';
+    case 'error':
+      return `${age ? `error — cached ${age}` : 'error'}${freshness.error ? `: ${text(shorten(freshness.error, 120), 120)}` : ''}`;
+  }
+}
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() || path;
+}

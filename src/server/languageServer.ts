@@ -1,0 +1,251 @@
+// The Customer Lens language server: wires the LSP connection to the workspace maps, the context hub and the
+// handlers. The same server runs under the VS Code extension (IPC) and standalone (`customer-lens lsp --stdio`).
+import {
+  CodeLensRefreshRequest,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocuments,
+  TextDocumentSyncKind,
+  WatchKind,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Logger } from '../shared/contextModel';
+import {
+  AddToFeatureRequest,
+  CreateMapRequest,
+  DidChangeContextNotification,
+  DidChangeMapNotification,
+  DidChangeTokenNotification,
+  ExplainRequest,
+  FeatureFilesRequest,
+  FeatureListRequest,
+  FileContextRequest,
+  RefreshRequest,
+  UnmappedFilesRequest,
+  type InitializationOptions,
+} from '../shared/lspProtocol';
+import { provideCodeLenses } from './codeLens';
+import { ContextHub } from './contextHub';
+import { explainFile, fileContext } from './fileContext';
+import { provideHover } from './hover';
+import { MapDiagnostics } from './mapDiagnostics';
+import { provideCompletion, provideDocumentLinks, provideMapHover } from './mapEditing';
+import { addToFeature, createMap, featureFiles, listFeatures, unmappedFiles } from './requests';
+import { errorText, settingsOf, VIEW_BUDGET_MS, type ServerContext } from './serverContext';
+import { parseInitializationOptions, SettingsStore, TokenStore } from './settings';
+import { uriToPath } from './uris';
+import { Workspace } from './workspace';
+import { isMapFileName, type FolderState } from './workspaceState';
+
+/** Typing in a map file reloads it this long after the last keystroke. */
+const MAP_EDIT_DEBOUNCE_MS = 150;
+/** Created and deleted files are gathered this long before the file list is read again. */
+const FILE_LIST_DEBOUNCE_MS = 500;
+
+export function startLanguageServer(connection: Connection): void {
+  const log: Logger = {
+    info: (message) => connection.console.info(message),
+    warn: (message) => connection.console.warn(message),
+    error: (message) => connection.console.error(message),
+  };
+  const documents = new TextDocuments(TextDocument);
+  const workspace = new Workspace(documents, log);
+  const diagnostics = new MapDiagnostics((uri, list) => void connection.sendDiagnostics({ uri, diagnostics: list }));
+  const timers = new Map<string, NodeJS.Timeout>();
+  let ctx: ServerContext | undefined;
+  let capabilities = { configuration: false, watchedFiles: false, configurationChange: false, codeLensRefresh: false, folders: false };
+
+  const debounce = (key: string, ms: number, run: () => Promise<void>) => {
+    clearTimeout(timers.get(key));
+    timers.set(
+      key,
+      setTimeout(() => {
+        timers.delete(key);
+        run().catch((error: unknown) => log.error(`${key} failed error=${errorText(error)}`));
+      }, ms),
+    );
+  };
+
+  let codeLensRefreshPending = false;
+  const refreshViews = (featureIds: readonly string[]) => {
+    void connection.sendNotification(DidChangeContextNotification.type, { featureIds: [...featureIds] });
+    if (!capabilities.codeLensRefresh || codeLensRefreshPending) return;
+    codeLensRefreshPending = true;
+    setTimeout(() => {
+      codeLensRefreshPending = false;
+      connection.sendRequest(CodeLensRefreshRequest.type).catch((error: unknown) => log.warn(`codeLens refresh failed error=${errorText(error)}`));
+    }, 100);
+  };
+
+  /** After a folder's map changed: diagnostics, the context source (its context files may have changed), views. */
+  const mapChanged = async (folder: FolderState) => {
+    diagnostics.publish(folder);
+    if (ctx && folder.map) ctx.hub.serviceFor({ uri: folder.uri, contextFiles: folder.map.contextFiles }, await settingsOf(ctx, folder));
+    void connection.sendNotification(DidChangeMapNotification.type, { workspaceFolderUri: folder.uri });
+    refreshViews([]);
+  };
+  const reloadMaps = (folder: FolderState, delay: number) =>
+    debounce(`maps:${folder.root}`, delay, async () => {
+      await folder.reloadMaps(workspace.openText);
+      await mapChanged(folder);
+    });
+  const reloadFiles = (folder: FolderState, delay: number) =>
+    debounce(`files:${folder.root}`, delay, async () => {
+      await folder.reloadFiles(workspace.openText);
+      await mapChanged(folder);
+    });
+  /** Settings or tokens changed: every folder re-picks its context service, every view redraws. */
+  const contextSettingsChanged = async () => {
+    if (!ctx) return;
+    for (const folder of workspace.all()) {
+      if (folder.map) ctx.hub.serviceFor({ uri: folder.uri, contextFiles: folder.map.contextFiles }, await settingsOf(ctx, folder));
+    }
+    refreshViews([]);
+  };
+
+  connection.onInitialize((params): InitializeResult => {
+    const init: InitializationOptions = parseInitializationOptions(params.initializationOptions, log);
+    const client = params.capabilities;
+    capabilities = {
+      configuration: client.workspace?.configuration === true,
+      watchedFiles: client.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+      configurationChange: client.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+      codeLensRefresh: client.workspace?.codeLens?.refreshSupport === true,
+      folders: client.workspace?.workspaceFolders === true,
+    };
+    const settings = new SettingsStore(
+      init,
+      capabilities.configuration ? (scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'customerLens' }) : undefined,
+      log,
+    );
+    const tokens = new TokenStore(init, settings.trusted);
+    const hub = new ContextHub({ cacheDir: init.cacheDir, tokens, log, onDidChange: (_folders, ids) => refreshViews(ids) });
+    ctx = { workspace, settings, tokens, hub, documents, init, log, now: Date.now };
+
+    const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+    for (const folder of folders) workspace.add(folder.uri);
+    log.info(
+      `initialize client=${params.clientInfo?.name ?? 'unknown'} folders=${folders.length} trusted=${settings.trusted} endpoint=${init.endpoint ? 'set' : 'none'} cache=${init.cacheDir ? 'disk' : 'memory'}`,
+    );
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        completionProvider: { triggerCharacters: [':'] },
+        documentLinkProvider: { resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'customer-lens' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (capabilities.configurationChange) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'customerLens' });
+    if (capabilities.watchedFiles) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [
+          { globPattern: '**/.customer-lens.{yml,yaml,json}' },
+          { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
+        ],
+      });
+    }
+    if (capabilities.folders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        for (const removed of event.removed) {
+          const folder = workspace.remove(removed.uri);
+          if (!folder) continue;
+          diagnostics.clear(folder);
+          ctx?.hub.removeFolder(folder.uri);
+        }
+        for (const added of event.added) {
+          const folder = workspace.add(added.uri);
+          if (folder) reloadFiles(folder, 0);
+        }
+      });
+    }
+    for (const folder of workspace.all()) reloadFiles(folder, 0);
+  });
+
+  documents.onDidChangeContent((event) => {
+    const located = workspace.folderForUri(event.document.uri);
+    if (located && isMapFileName(located.absPath)) reloadMaps(located.folder, MAP_EDIT_DEBOUNCE_MS);
+  });
+  documents.onDidClose((event) => {
+    const located = workspace.folderForUri(event.document.uri);
+    if (located && isMapFileName(located.absPath)) reloadMaps(located.folder, 0);
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const change of params.changes) {
+      const absPath = uriToPath(change.uri);
+      const folder = absPath === undefined ? undefined : workspace.folderFor(absPath);
+      if (!folder || absPath === undefined) continue;
+      if (change.type !== FileChangeType.Changed) reloadFiles(folder, FILE_LIST_DEBOUNCE_MS);
+      else if (isMapFileName(absPath)) reloadMaps(folder, 0);
+    }
+  });
+
+  connection.onDidChangeConfiguration((params) => {
+    ctx?.settings.changed(params.settings);
+    void contextSettingsChanged();
+  });
+
+  connection.onNotification(DidChangeTokenNotification.type, (params) => {
+    if (!ctx) return;
+    ctx.tokens.set(params.token, params.origin);
+    log.info(`token ${params.token ? 'set' : 'cleared'} origin=${params.origin ?? 'initialization endpoint'}`);
+    void contextSettingsChanged();
+  });
+
+  const ready = (): ServerContext => {
+    if (!ctx) throw new Error('the server is not initialized');
+    return ctx;
+  };
+
+  connection.onHover((params, token) => {
+    const c = ready();
+    return isMapFileName(params.textDocument.uri) ? provideMapHover(c, params) : provideHover(c, params, token);
+  });
+  connection.onCodeLens((params, token) => provideCodeLenses(ready(), params, token));
+  connection.onCompletion((params) => provideCompletion(ready(), params));
+  connection.onDocumentLinks((params) => provideDocumentLinks(ready(), params));
+
+  connection.onRequest(FileContextRequest.type, (params) => fileContext(ready(), params.uri, { budgetMs: VIEW_BUDGET_MS }));
+  connection.onRequest(ExplainRequest.type, (params) => {
+    const { folder: _folder, matches: _matches, ...result } = explainFile(ready(), params.uri);
+    return result;
+  });
+  connection.onRequest(FeatureListRequest.type, () => listFeatures(ready()));
+  connection.onRequest(FeatureFilesRequest.type, (params) => featureFiles(ready(), params));
+  connection.onRequest(UnmappedFilesRequest.type, () => unmappedFiles(ready()));
+  connection.onRequest(AddToFeatureRequest.type, (params) => addToFeature(ready(), params));
+  connection.onRequest(CreateMapRequest.type, async (params) => {
+    const result = await createMap(ready(), params);
+    const root = uriToPath(params.workspaceFolderUri);
+    const folder = root === undefined ? undefined : workspace.folderFor(root);
+    if (result.created && folder) {
+      await folder.reloadFiles(workspace.openText);
+      await mapChanged(folder);
+    }
+    return result;
+  });
+  connection.onRequest(RefreshRequest.type, async () => {
+    const c = ready();
+    log.info('refresh requested');
+    await c.hub.refresh();
+    refreshViews([]);
+  });
+
+  connection.onShutdown(async () => {
+    for (const timer of timers.values()) clearTimeout(timer);
+    timers.clear();
+    await ctx?.hub.dispose();
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
