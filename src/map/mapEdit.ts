@@ -26,7 +26,7 @@ function insert(text: string, offset: number, addition: string): string {
 }
 
 function findFeature(text: string, mapFilePath: string, featureId: string): YAMLMap {
-  const doc = parseDocument(text, { logLevel: 'silent' });
+  const doc = parseDocument(text, { logLevel: 'error' });
   if (doc.errors.length > 0) throw new Error(`${mapFilePath} has syntax errors; fix them before editing it`);
   const features = doc.get('features', true);
   if (isSeq(features)) {

@@ -151,7 +151,7 @@ export function parseMapFile(filePath: string, text: string, options: { fileExis
   const result: ParsedMapFile = { file, dir, features: [], unmapped: [], problems: [], valid: true };
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, logLevel: 'silent', uniqueKeys: true });
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, logLevel: 'error', uniqueKeys: true });
   const positions = new Positions(doc, lines);
   const report = (range: TextRange, severity: ProblemSeverity, code: string, message: string) => {
     result.problems.push({ file, range, severity, code, message });

@@ -111,7 +111,8 @@ export function yamlErrorMessage(error: YAMLError, text: string, language: 'YAML
     case 'MULTIPLE_DOCS':
       return 'a map file holds one YAML document; remove the "---" line and merge the documents';
     case 'DUPLICATE_KEY': {
-      const key = text.slice(error.pos[0], error.pos[1]).trim();
+      const line = text.slice(error.pos[0]).split('\n')[0];
+      const key = (/^\s*("[^"]*"|'[^']*'|[^:#]*?)\s*:/.exec(line)?.[1] ?? '').replace(/^["']|["']$/g, '');
       return `key ${key ? `"${key}" ` : ''}appears twice in the same mapping; keep one`;
     }
     case 'TAB_AS_INDENT':
