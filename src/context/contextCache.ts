@@ -20,6 +20,7 @@ export interface CachedFeature {
 }
 
 interface StoredFeature extends CachedFeature {
+  /** Order of last use (a counter, not a time: lookups within one millisecond still differ). */
   lastUsed: number;
   bytes: number;
 }
@@ -60,6 +61,7 @@ export class ContextCache {
   private readonly etags = new Map<string, string>();
   private featureList: { features: KnownFeature[]; fetchedAt: number } | undefined;
   private totalBytes = 0;
+  private useCounter = 0;
   private loaded: Promise<void> | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
@@ -81,7 +83,7 @@ export class ContextCache {
   /** The entry for `id`, marking it recently used. */
   get(id: string): CachedFeature | undefined {
     const entry = this.entries.get(id);
-    if (entry) entry.lastUsed = this.options.now();
+    if (entry) entry.lastUsed = ++this.useCounter;
     return entry;
   }
 
@@ -107,7 +109,7 @@ export class ContextCache {
     for (const id of ids) {
       const context = features.get(id);
       const bytes = id.length + 64 + (context ? JSON.stringify(context).length : 0);
-      this.put({ id, context, fetchedAt, group: etag !== undefined ? group : undefined, lastUsed: this.options.now(), bytes });
+      this.put({ id, context, fetchedAt, group: etag !== undefined ? group : undefined, lastUsed: ++this.useCounter, bytes });
     }
     this.evict();
     this.scheduleSave();
@@ -201,6 +203,7 @@ export class ContextCache {
       if (this.entries.has(feature.id)) continue;
       const bytes = feature.id.length + 64 + (feature.context ? JSON.stringify(feature.context).length : 0);
       this.put({ ...feature, bytes });
+      this.useCounter = Math.max(this.useCounter, feature.lastUsed);
     }
     for (const [group, etag] of Object.entries(parsed.data.etags)) if (!this.etags.has(group)) this.etags.set(group, etag);
     this.featureList ??= parsed.data.featureList;

@@ -32,24 +32,35 @@ function locator(file: string, doc: Document, counter: LineCounter): (p: Documen
   };
 }
 
+/** Where a JSON syntax error is: from the parser's position when it gives one, else from the YAML parser's view. */
+function jsonErrorPlace(file: string, text: string, message: string): string {
+  const position = /position (\d+)/.exec(message);
+  let offset: number | undefined = position ? Number(position[1]) : undefined;
+  if (offset === undefined) {
+    const yamlError = parseDocument(text, { prettyErrors: false }).errors[0];
+    offset = yamlError?.pos[0] ?? (/end of JSON input/.test(message) ? text.trimEnd().length : undefined);
+  }
+  if (offset === undefined) return file;
+  const { line, col } = lineCol(text, offset);
+  return `${file}:${line}:${col}`;
+}
+
 /** Parses context file text. JSON is read as YAML too (it is a subset), which gives every field a position. */
 export function parseContextFileText(file: string, text: string): ContextFileRead {
   if (/\.json$/i.test(file)) {
     try {
       JSON.parse(text);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const position = /position (\d+)/.exec(message);
-      const where = position ? (({ line, col }) => `${file}:${line}:${col}`)(lineCol(text, Number(position[1]))) : file;
-      return { ok: false, error: `${where}: invalid JSON (${message.replace(/ in JSON at position \d+.*$/, '')}); fix the file, the last good content stays in use` };
+      const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
+      return { ok: false, error: `${jsonErrorPlace(file, text, message)}: invalid JSON (${message.replace(/ in JSON at position \d+.*$/, '').slice(0, 120)}); fix the file, the last good content stays in use` };
     }
   }
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const firstError = doc.errors[0];
   if (firstError) {
-    const pos = firstError.linePos?.[0];
-    const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
+    const pos = counter.linePos(firstError.pos[0]);
+    const where = `${file}:${pos.line}:${pos.col}`;
     return { ok: false, error: `${where}: invalid YAML (${firstError.message.split('\n')[0]}); fix the file, the last good content stays in use` };
   }
   let json: unknown;

@@ -44,6 +44,9 @@ export interface ContextServiceDeps {
 
 const DEFAULT_MAX_CACHE_BYTES = 20 * 1024 * 1024;
 const MAX_WARNINGS_LOGGED = 20;
+/** After a failed request, lookups wait this long before asking the endpoint again; doubling up to MAX_QUIET_MS. */
+const QUIET_AFTER_FAILURE_MS = 15_000;
+const MAX_QUIET_MS = 5 * 60_000;
 
 /** Creates the context service for these settings: endpoint when set, else the context files, else nothing. */
 export function createContextService(options: ContextServiceOptions, deps: ContextServiceDeps = {}): ContextService {
@@ -124,8 +127,11 @@ class EndpointContextService implements ContextService {
   private readonly now: () => number;
   private readonly origin: string;
   private failure: Failure | undefined;
+  private quietUntil = 0;
+  private quietMs = 0;
   private lastLoggedFailure = '';
   private featureListLoad: Promise<KnownFeature[]> | undefined;
+  private disposing: Promise<void> | undefined;
 
   constructor(
     private readonly base: URL,
@@ -170,8 +176,10 @@ class EndpointContextService implements ContextService {
       if (!entry) missing.push(id);
       else if (this.isStale(entry)) stale.push(id);
     }
-    if (stale.length > 0) this.revalidate(stale);
-    if (missing.length > 0) {
+    // After a failure the endpoint is left alone for a while: hovers must not hammer a server that is down.
+    const quiet = this.now() < this.quietUntil;
+    if (stale.length > 0 && !quiet) this.revalidate(stale);
+    if (missing.length > 0 && !quiet) {
       const loads = Promise.allSettled(missing.map((id) => this.batcher.load(id)));
       const completed = await within(loads, options.budgetMs, options.signal);
       if (!completed) {
@@ -199,7 +207,7 @@ class EndpointContextService implements ContextService {
     const ids = this.cache.ids();
     const work: Promise<void>[] = [];
     for (let i = 0; i < ids.length; i += MAX_IDS_PER_REQUEST) {
-      work.push(...this.batcher.runExclusive(ids.slice(i, i + MAX_IDS_PER_REQUEST), (chunk) => this.fetchBatch(chunk, { conditional: false })));
+      work.push(...this.batcher.runExclusive(ids.slice(i, i + MAX_IDS_PER_REQUEST), (chunk) => this.fetchBatch(chunk, { conditional: false, notify: 'none' })));
     }
     const list = this.cache.getFeatureList() ? this.fetchFeatureList() : Promise.resolve([]);
     await Promise.allSettled([...work, list]);
@@ -210,11 +218,14 @@ class EndpointContextService implements ContextService {
     return this.changes.on(listener);
   }
 
-  async dispose(): Promise<void> {
-    this.abort.abort(new Error('the context service was disposed'));
-    this.batcher.dispose();
-    await this.cache.flush();
-    await this.http.close();
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      this.abort.abort(new Error('the context service was disposed'));
+      this.batcher.dispose();
+      await this.cache.flush();
+      await this.http.close();
+    })();
+    return this.disposing;
   }
 
   private isStale(entry: CachedFeature): boolean {
@@ -241,24 +252,36 @@ class EndpointContextService implements ContextService {
     return { features, freshness };
   }
 
-  /** Refreshes stale ids in the background: a group that came from one request is revalidated as one request. */
+  /**
+   * Refreshes stale ids in the background: a group that came from one request is revalidated as one conditional
+   * request; the others travel together. Listeners hear about every id refreshed (its freshness changed).
+   */
   private revalidate(ids: readonly string[]): void {
     const handled = new Set<string>();
+    const loose: string[] = [];
     for (const id of ids) {
       if (handled.has(id) || this.batcher.isBusy(id)) continue;
       const validator = this.cache.validator(id);
       if (validator && validator.ids.length <= MAX_IDS_PER_REQUEST) {
         for (const member of validator.ids) handled.add(member);
-        void Promise.allSettled(this.batcher.runExclusive(validator.ids, (free) => this.fetchBatch(free)));
+        void Promise.allSettled(this.batcher.runExclusive(validator.ids, (free) => this.fetchBatch(free, { notify: 'all' })));
       } else {
         handled.add(id);
-        void this.batcher.load(id).catch(() => undefined);
+        loose.push(id);
       }
+    }
+    for (let i = 0; i < loose.length; i += MAX_IDS_PER_REQUEST) {
+      void Promise.allSettled(this.batcher.runExclusive(loose.slice(i, i + MAX_IDS_PER_REQUEST), (free) => this.fetchBatch(free, { notify: 'all' })));
     }
   }
 
-  /** One `/v1/context` request for `ids` (sorted), conditional when they are exactly one cached group. */
-  private async fetchBatch(ids: string[], options: { conditional?: boolean } = {}): Promise<void> {
+  /**
+   * One `/v1/context` request for `ids` (sorted), conditional when they are exactly one cached group. Listeners hear
+   * about cached ids whose context changed (`notify: 'changed'`, the default), about every id (`'all'`, for background
+   * revalidations: their freshness changed too), or nothing (`'none'`: the caller tells them).
+   */
+  private async fetchBatch(ids: string[], options: { conditional?: boolean; notify?: 'changed' | 'all' | 'none' } = {}): Promise<void> {
+    const notify = options.notify ?? 'changed';
     const url = endpointUrl(this.base, '/v1/context', ids);
     const validator = options.conditional === false ? undefined : this.cache.validator(ids[0]!);
     const conditional = validator !== undefined && validator.ids.length === ids.length && validator.ids.every((id, i) => id === ids[i]);
@@ -275,6 +298,7 @@ class EndpointContextService implements ContextService {
     if (response.status === 304 && conditional) {
       this.cache.storeNotModified(ids, this.now());
       this.succeed(ids);
+      if (notify === 'all') this.changes.fire(ids);
       return;
     }
     if (response.status !== 200) throw this.fail('error', this.statusMessage(response), ids);
@@ -298,7 +322,7 @@ class EndpointContextService implements ContextService {
     });
     this.cache.storeAnswer(ids, answered, response.headers.etag, this.now());
     this.succeed(ids);
-    this.changes.fire(changed);
+    if (notify !== 'none') this.changes.fire(notify === 'all' ? ids : changed);
   }
 
   private async fetchFeatureList(): Promise<KnownFeature[]> {
@@ -358,6 +382,8 @@ class EndpointContextService implements ContextService {
   }
 
   private succeed(ids: readonly string[]): void {
+    this.quietMs = 0;
+    this.quietUntil = 0;
     if (!this.failure) return;
     this.options.log.info(`context endpoint reachable again endpoint=${displayBase(this.base)}`);
     this.failure = undefined;
@@ -369,6 +395,8 @@ class EndpointContextService implements ContextService {
   private fail(state: Failure['state'], message: string, ids: readonly string[]): Error {
     const previous = this.failure;
     this.failure = { state, message, at: this.now() };
+    this.quietMs = Math.min(Math.max(QUIET_AFTER_FAILURE_MS, this.quietMs * 2), MAX_QUIET_MS);
+    this.quietUntil = this.now() + this.quietMs;
     if (message !== this.lastLoggedFailure) {
       this.lastLoggedFailure = message;
       this.options.log.error(`context ${state} ${message}`);
