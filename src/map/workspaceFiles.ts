@@ -71,9 +71,13 @@ async function walk(root: string, options: ListOptions): Promise<string[]> {
 
 /**
  * Lists the files of a workspace root: relative, `/`-separated, sorted. Uses `git ls-files` when the root is inside
- * a git work tree (so `.gitignore` is honoured), otherwise walks the folder.
+ * a git work tree (so `.gitignore` is honoured), otherwise walks the folder. Throws when `root` is not a folder.
  */
 export async function listWorkspaceFiles(root: string, options: ListOptions = {}): Promise<string[]> {
+  const stat = await fs.stat(root).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(`${root} cannot be listed (${error.code ?? error.message}); pass an existing folder`);
+  });
+  if (!stat.isDirectory()) throw new Error(`${root} is not a folder; pass the folder that holds the files`);
   const files = (await gitFiles(root)) ?? (await walk(root, options));
   return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
