@@ -86,7 +86,10 @@ export function resolveSettings(
   let endpoint: string | undefined;
   if (configured) {
     if (!trusted && (level === 'workspace' || level === 'workspaceFolder')) {
-      warn('customerLens.endpoint from the workspace settings is ignored in Restricted Mode; trust the workspace or set it in your user settings');
+      endpoint = read('endpoint', 'customerLens.userEndpoint', section.userEndpoint)?.trim() || undefined;
+      warn(
+        `customerLens.endpoint from the ${level === 'workspace' ? 'workspace' : 'folder'} settings is ignored in Restricted Mode (${endpoint ? 'using the one from your user settings' : 'using the map\'s context file'}); trust the workspace to use it`,
+      );
     } else {
       endpoint = configured;
     }

@@ -48,6 +48,8 @@ export interface CustomerLensSettings {
    * an endpoint from `workspace` or `workspaceFolder` settings is ignored.
    */
   endpointLevel?: 'default' | 'user' | 'workspace' | 'workspaceFolder';
+  /** The endpoint of the user settings, if any: what Restricted Mode uses instead of a workspace-level one. */
+  userEndpoint?: string;
 }
 
 /** Why a file belongs to a feature: the pattern, and where it is written. */

@@ -1,0 +1,258 @@
+// The one owner of everything the extension creates: the language client (IPC with dist/server/server.js), the log,
+// the status bar, the commands and the sidebar. Disposed with the extension; `stop()` stops the server.
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  State,
+  TransportKind,
+  type LanguageClientOptions,
+  type Middleware,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import {
+  DidChangeContextNotification,
+  DidChangeMapNotification,
+  DidChangeTokenNotification,
+  FileContextRequest,
+  type CustomerLensSettings,
+  type DidChangeContextParams,
+  type InitializationOptions,
+} from '../shared/lspProtocol';
+import { registerSidebarViews, type SidebarApi } from './sidebar/sidebarViews';
+import { Commands, registerCommands } from './commands';
+import { StatusBar, type StatusSnapshot } from './statusBar';
+import { configuredOrigins, TokenVault } from './tokens';
+
+/** What `activate` returns: the integration tests await readiness and read state through it. */
+export interface CustomerLensApi {
+  /** Resolves when the server runs and every workspace folder's map has been loaded once. */
+  readonly ready: Promise<void>;
+  readonly client: LanguageClient;
+  readonly sidebar: SidebarApi;
+  /** The status bar item's current content. */
+  statusBar(): StatusSnapshot;
+  readonly onDidUpdateStatusBar: vscode.Event<StatusSnapshot>;
+  /** Fires on every `customerLens/didChangeMap` (a map was reloaded). */
+  readonly onDidChangeMap: vscode.Event<{ workspaceFolderUri: string }>;
+  /** Fires on every `customerLens/didChangeContext`. */
+  readonly onDidChangeContext: vscode.Event<DidChangeContextParams>;
+}
+
+/** The one command hover cards may link to. */
+const HOVER_COMMANDS = [Commands.openSidebar];
+
+export class CustomerLensContext implements vscode.Disposable {
+  readonly log: vscode.LogOutputChannel;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly tokens: TokenVault;
+  private readonly statusBar: StatusBar;
+  private readonly mapChanged = new vscode.EventEmitter<{ workspaceFolderUri: string }>();
+  private readonly contextChanged = new vscode.EventEmitter<DidChangeContextParams>();
+  private client: LanguageClient | undefined;
+  private sidebar: SidebarApi | undefined;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private statusGeneration = 0;
+
+  constructor(private readonly extension: vscode.ExtensionContext) {
+    this.log = vscode.window.createOutputChannel('Customer Lens', { log: true });
+    this.tokens = new TokenVault(extension.secrets);
+    this.statusBar = new StatusBar(Commands.showStatusMenu);
+    this.disposables.push(this.log, this.tokens, this.statusBar, this.mapChanged, this.contextChanged);
+    extension.subscriptions.push(this);
+  }
+
+  /** Starts the server and registers everything; rejects when the server cannot start. */
+  async start(): Promise<CustomerLensApi> {
+    await this.tokens.load(configuredOrigins());
+    const client = this.createClient();
+    this.client = client;
+    const ready = this.whenMapsLoaded();
+    client.onNotification(DidChangeMapNotification.type, (params) => {
+      this.mapChanged.fire(params);
+      this.sidebar?.didChangeMap(params);
+      this.scheduleStatus();
+    });
+    client.onNotification(DidChangeContextNotification.type, (params) => {
+      this.contextChanged.fire(params);
+      this.sidebar?.didChangeContext(params);
+      this.scheduleStatus();
+    });
+    this.disposables.push(
+      client.onDidChangeState((event) => {
+        this.log.info(`language server state=${State[event.newState]}`);
+        if (event.newState === State.Running) this.scheduleStatus();
+      }),
+    );
+
+    await client.start();
+    this.sidebar = registerSidebarViews(this.extension, client, this.log);
+    this.disposables.push(
+      ...registerCommands({ client, log: this.log, tokens: this.tokens }),
+      vscode.window.onDidChangeActiveTextEditor(() => this.scheduleStatus()),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('customerLens.endpoint')) void this.endpointsChanged();
+      }),
+      this.tokens.onDidChange(({ origin, token }) => {
+        if (vscode.workspace.isTrusted) void client.sendNotification(DidChangeTokenNotification.type, { origin, token });
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.restart('the workspace is now trusted')),
+    );
+    this.scheduleStatus();
+    this.log.info(`activated trusted=${vscode.workspace.isTrusted} folders=${vscode.workspace.workspaceFolders?.length ?? 0}`);
+
+    const sidebar = this.sidebar;
+    return {
+      ready,
+      client,
+      sidebar,
+      statusBar: () => this.statusBar.current(),
+      onDidUpdateStatusBar: this.statusBar.onDidUpdate,
+      onDidChangeMap: this.mapChanged.event,
+      onDidChangeContext: this.contextChanged.event,
+    };
+  }
+
+  private createClient(): LanguageClient {
+    const module = this.extension.asAbsolutePath('dist/server/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc },
+    };
+    const clientOptions: LanguageClientOptions = {
+      // Anchors can be in any file, so every file document goes to the server (the map files included).
+      documentSelector: [{ scheme: 'file' }],
+      outputChannel: this.log,
+      initializationOptions: () => this.initializationOptions(),
+      markdown: { isTrusted: { enabledCommands: HOVER_COMMANDS }, supportHtml: false },
+      diagnosticCollectionName: 'customer-lens',
+      middleware: this.middleware(),
+    };
+    return new LanguageClient('customerLens', 'Customer Lens', serverOptions, clientOptions);
+  }
+
+  /** Built at every (re)start: the trust state and tokens may have changed since the last one. */
+  private initializationOptions(): InitializationOptions {
+    const trusted = vscode.workspace.isTrusted;
+    return {
+      trusted,
+      commandLinks: true,
+      cacheDir: vscode.Uri.joinPath(this.extension.globalStorageUri, 'context-cache').fsPath,
+      tokens: trusted ? this.tokens.snapshot(configuredOrigins()) : undefined,
+    };
+  }
+
+  private middleware(): Middleware {
+    const log = this.log;
+    return {
+      // A hover that fails is no hover: logged, never a popup.
+      provideHover: async (document, position, token, next) => {
+        try {
+          return await next(document, position, token);
+        } catch (error) {
+          log.warn(`hover failed uri=${document.uri.toString()} error=${error instanceof Error ? error.message : String(error)}`);
+          return undefined;
+        }
+      },
+      workspace: {
+        // Adds where the endpoint was set, so the server can apply Restricted Mode to a workspace-level endpoint.
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (!Array.isArray(result)) return result;
+          return result.map((value: unknown, index: number) => {
+            const item = params.items[index];
+            if (item?.section !== 'customerLens' || typeof value !== 'object' || value === null) return value;
+            return { ...(value as object), ...endpointOrigin(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined, value as CustomerLensSettings) };
+          });
+        },
+      },
+    };
+  }
+
+  /** Resolves once every file workspace folder has reported its first map load. */
+  private whenMapsLoaded(): Promise<void> {
+    const pending = new Set((vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.toString()));
+    if (pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const subscription = this.mapChanged.event((params) => {
+        pending.delete(vscode.Uri.parse(params.workspaceFolderUri, true).toString());
+        if (pending.size > 0) return;
+        subscription.dispose();
+        resolve();
+      });
+      this.disposables.push(subscription);
+    });
+  }
+
+  /** An endpoint setting changed: hand the server the tokens of the endpoints now configured. */
+  private async endpointsChanged(): Promise<void> {
+    const origins = configuredOrigins();
+    await this.tokens.load(origins);
+    if (!vscode.workspace.isTrusted || !this.client?.isRunning()) return;
+    for (const origin of origins) {
+      const token = this.tokens.get(origin);
+      if (token) await this.client.sendNotification(DidChangeTokenNotification.type, { origin, token });
+    }
+  }
+
+  private async restart(reason: string): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    this.log.info(`restarting the language server reason=${JSON.stringify(reason)}`);
+    await this.tokens.load(configuredOrigins());
+    try {
+      if (client.isRunning()) await client.stop();
+      await client.start();
+    } catch (error) {
+      this.log.error(`language server restart failed error=${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Updates the status bar for the active editor, coalescing bursts of events. */
+  private scheduleStatus(): void {
+    clearTimeout(this.statusTimer);
+    this.statusTimer = setTimeout(() => void this.updateStatus(), 50);
+  }
+
+  private async updateStatus(): Promise<void> {
+    const client = this.client;
+    const document = vscode.window.activeTextEditor?.document;
+    const generation = ++this.statusGeneration;
+    if (!client?.isRunning() || !document || document.uri.scheme !== 'file') {
+      this.statusBar.show(undefined);
+      return;
+    }
+    try {
+      const result = await client.sendRequest(FileContextRequest.type, { uri: document.uri.toString() });
+      if (generation === this.statusGeneration) this.statusBar.show(result);
+    } catch (error) {
+      this.log.warn(`status bar update failed uri=${document.uri.toString()} error=${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Stops the server (deactivate returns this). */
+  stop(): Promise<void> {
+    return this.client?.stop() ?? Promise.resolve();
+  }
+
+  dispose(): void {
+    clearTimeout(this.statusTimer);
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}
+
+/** Where `customerLens.endpoint` came from for this scope, and the user-level value Restricted Mode falls back to. */
+function endpointOrigin(scope: vscode.Uri | undefined, value: CustomerLensSettings): Pick<CustomerLensSettings, 'endpointLevel' | 'userEndpoint'> {
+  const inspected = vscode.workspace.getConfiguration('customerLens', scope).inspect<string>('endpoint');
+  const effective = value.endpoint ?? '';
+  const user = inspected?.globalValue;
+  // A user-level value equal to the effective one is the user's own choice, whatever the workspace also says.
+  const endpointLevel: CustomerLensSettings['endpointLevel'] =
+    user !== undefined && user === effective
+      ? 'user'
+      : inspected?.workspaceFolderValue !== undefined && inspected.workspaceFolderValue === effective
+        ? 'workspaceFolder'
+        : inspected?.workspaceValue !== undefined && inspected.workspaceValue === effective
+          ? 'workspace'
+          : 'default';
+  return { endpointLevel, userEndpoint: user };
+}
