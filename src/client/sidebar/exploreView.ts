@@ -1,0 +1,146 @@
+// The Explore view: every feature of every map, and for an opened feature its modules (one per pattern, the files it
+// brings in grouped by folder, with the map's own comment saying why) and its customers.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { FeatureContext, Link } from '../../shared/contextProtocol';
+import { FeatureFilesRequest, FeatureListRequest, FileContextRequest, type FeatureSummary } from '../../shared/lspProtocol';
+import type { ExploreDetailView, ExploreViewModel } from '../../shared/webviewProtocol';
+import { exploreDetailView, exploreFeatureView, moduleView } from './exploreViewModel';
+import { errorText, handleSidebarAction, workspaceHasMap } from './sidebarActions';
+import { SidebarWebview } from './webviewHost';
+
+type Detail = { featureId: string } & ({ state: 'loading' } | { state: 'ready'; view: ExploreDetailView } | { state: 'error'; message: string });
+
+export class ExploreViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewId = 'customerLens.explore';
+
+  readonly webview: SidebarWebview<'explore'>;
+  private features: FeatureSummary[] | undefined;
+  private listError: string | undefined;
+  private noMap = false;
+  private detail: Detail | undefined;
+  private generation = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly client: LanguageClient,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.webview = new SidebarWebview('explore', extensionUri, log, (message) => {
+      if (message.method === 'explore/openFeature') {
+        void this.open(message.params.featureId);
+        return;
+      }
+      handleSidebarAction(message, client, log).catch((error: unknown) =>
+        log.error(`sidebar: action failed method=${message.method} error=${errorText(error)}`),
+      );
+    });
+    this.webview.post({ state: 'loading' });
+    this.disposables.push(this.webview, this.webview.onDidBecomeVisible(() => void this.refresh()));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.webview.attach(view);
+  }
+
+  /** Reloads the feature list (and the opened feature) when the view is on screen. */
+  async refresh(): Promise<void> {
+    if (!this.webview.visible) return;
+    const generation = ++this.generation;
+    try {
+      const features = await this.client.sendRequest(FeatureListRequest.type);
+      const noMap = features.length === 0 && !(await workspaceHasMap());
+      if (generation !== this.generation) return;
+      this.features = features;
+      this.noMap = noMap;
+      this.listError = undefined;
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.log.error(`sidebar: features request failed error=${errorText(error)}`);
+      this.listError = `The Customer Lens language server did not answer: ${errorText(error)}. See "Customer Lens: Show Logs".`;
+    }
+    this.render();
+    if (this.detail) await this.open(this.detail.featureId);
+  }
+
+  /** Opens a feature (loads its modules and customers), or closes the opened one. */
+  async open(featureId: string | undefined): Promise<void> {
+    if (featureId === undefined) {
+      this.detail = undefined;
+      this.render();
+      return;
+    }
+    const summary = this.features?.find((feature) => feature.id === featureId);
+    if (!summary) {
+      // The list is not loaded yet (a reopened view asks at once) or the feature left the map.
+      this.detail = this.features ? { featureId, state: 'error', message: `The map no longer has a feature "${featureId}".` } : { featureId, state: 'loading' };
+      this.render();
+      return;
+    }
+    if (this.detail?.featureId !== featureId || this.detail.state !== 'ready') {
+      this.detail = { featureId, state: 'loading' };
+      this.render();
+    }
+    try {
+      const view = await this.loadDetail(summary);
+      if (this.detail?.featureId === featureId) this.detail = { featureId, state: 'ready', view };
+    } catch (error) {
+      this.log.error(`sidebar: opening feature failed feature=${featureId} error=${errorText(error)}`);
+      if (this.detail?.featureId === featureId) this.detail = { featureId, state: 'error', message: `Could not open ${summary.name}: ${errorText(error)}` };
+    }
+    this.render();
+  }
+
+  private async loadDetail(summary: FeatureSummary): Promise<ExploreDetailView> {
+    const patterns = summary.patterns.filter((pattern) => pattern.kind === 'path');
+    const files = await Promise.all(
+      patterns.map((pattern) => this.client.sendRequest(FeatureFilesRequest.type, { featureId: summary.id, pattern: pattern.pattern })),
+    );
+    const mapText = await this.readText(summary.mapFileUri);
+    const modules = patterns.map((pattern, index) => moduleView(pattern, files[index] ?? [], summary.workspaceFolderUri, summary.mapFileUri, mapText));
+    // Context and links come with a file of the feature; any file will do.
+    const firstFile = files.flat()[0];
+    let context: FeatureContext | undefined;
+    let links: Link[] = [];
+    if (firstFile !== undefined) {
+      const result = await this.client.sendRequest(FileContextRequest.type, { uri: firstFile });
+      const feature = result.features.find((candidate) => candidate.id === summary.id);
+      context = feature?.context;
+      links = feature?.links ?? [];
+    }
+    return exploreDetailView(summary, modules, context, links);
+  }
+
+  private async readText(uri: string): Promise<string | undefined> {
+    try {
+      const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === vscode.Uri.parse(uri).toString());
+      if (open) return open.getText();
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.parse(uri, true)));
+    } catch (error) {
+      this.log.warn(`sidebar: could not read the map for pattern comments uri=${uri} error=${errorText(error)}`);
+      return undefined;
+    }
+  }
+
+  private model(): ExploreViewModel {
+    if (this.listError !== undefined) return { state: 'error', message: this.listError };
+    if (!this.features) return { state: 'loading' };
+    if (this.noMap) return { state: 'no-map', message: 'This workspace has no map yet. Create one to list its features here.' };
+    const folders = new Set(this.features.map((feature) => feature.workspaceFolderUri));
+    const folderName = (uri: string) => (folders.size > 1 ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(uri))?.name ?? uri : undefined);
+    const model: ExploreViewModel = { state: 'ready', features: this.features.map((feature) => exploreFeatureView(feature, folderName(feature.workspaceFolderUri))) };
+    if (this.detail?.state === 'ready') model.detail = this.detail.view;
+    if (this.detail?.state === 'loading') model.detailLoading = this.detail.featureId;
+    if (this.detail?.state === 'error') model.detailError = this.detail.message;
+    return model;
+  }
+
+  private render(): void {
+    this.webview.post(this.model());
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
+}

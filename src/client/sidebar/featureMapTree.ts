@@ -1,0 +1,224 @@
+// The Feature Map tree for tech leads: features → patterns → the files each pattern matches, with counts, and the
+// files no feature claims grouped by folder. Refreshed when the server says a map changed.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  FeatureFilesRequest,
+  FeatureListRequest,
+  UnmappedFilesRequest,
+  type FeatureSummary,
+  type PatternSummary,
+  type UnmappedFolder,
+} from '../../shared/lspProtocol';
+import { countOf } from './format';
+import { errorText, workspaceHasMap } from './sidebarActions';
+
+/** A node of the Feature Map tree. Commands on the tree receive these. */
+export type FeatureMapNode =
+  | { kind: 'feature'; feature: FeatureSummary; multiRoot: boolean }
+  | { kind: 'pattern'; feature: FeatureSummary; pattern: PatternSummary }
+  | { kind: 'file'; uri: string; unmapped: boolean; parentId: string }
+  | { kind: 'unmapped'; folders: UnmappedFolder[]; total: number }
+  | { kind: 'unmappedFolder'; folder: UnmappedFolder; multiRoot: boolean }
+  | { kind: 'message'; text: string };
+
+/** The state shown in the view's welcome content (`customerLens.featureMap.state`). */
+export type FeatureMapState = 'loading' | 'no-map' | 'empty' | 'ready' | 'error';
+
+/** `contextValue`s, used by the menus in package.json. */
+export const FeatureMapContext = {
+  feature: 'customerLens.feature',
+  pattern: 'customerLens.pattern',
+  mappedFile: 'customerLens.mappedFile',
+  unmappedFile: 'customerLens.unmappedFile',
+  unmappedGroup: 'customerLens.unmappedGroup',
+  unmappedFolder: 'customerLens.unmappedFolder',
+} as const;
+
+export class FeatureMapProvider implements vscode.TreeDataProvider<FeatureMapNode>, vscode.Disposable {
+  static readonly viewId = 'customerLens.featureMap';
+
+  private readonly changeEmitter = new vscode.EventEmitter<FeatureMapNode | undefined>();
+  private readonly loadEmitter = new vscode.EventEmitter<FeatureMapState>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  /** Fires each time the top level was read from the server, with the resulting state. */
+  readonly onDidLoad = this.loadEmitter.event;
+  private state: FeatureMapState = 'loading';
+
+  constructor(
+    private readonly client: LanguageClient,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** Reads everything again. */
+  refresh(): void {
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** The state of the last load. */
+  get currentState(): FeatureMapState {
+    return this.state;
+  }
+
+  async getChildren(node?: FeatureMapNode): Promise<FeatureMapNode[]> {
+    try {
+      if (!node) return await this.roots();
+      switch (node.kind) {
+        case 'feature':
+          return node.feature.patterns.map((pattern) => ({ kind: 'pattern', feature: node.feature, pattern }));
+        case 'pattern': {
+          const uris = await this.client.sendRequest(FeatureFilesRequest.type, { featureId: node.feature.id, pattern: node.pattern.pattern });
+          const parentId = this.idOf(node);
+          return uris.sort().map((uri) => ({ kind: 'file', uri, unmapped: false, parentId }));
+        }
+        case 'unmapped':
+          return node.folders.map((folder) => ({ kind: 'unmappedFolder', folder, multiRoot: new Set(node.folders.map((f) => f.workspaceFolderUri)).size > 1 }));
+        case 'unmappedFolder': {
+          const parentId = this.idOf(node);
+          return [...node.folder.fileUris].sort().map((uri) => ({ kind: 'file', uri, unmapped: true, parentId }));
+        }
+        default:
+          return [];
+      }
+    } catch (error) {
+      this.log.error(`sidebar: feature map request failed node=${node?.kind ?? 'root'} error=${errorText(error)}`);
+      if (!node) this.setState('error');
+      return [{ kind: 'message', text: `Could not read the map: ${errorText(error)}` }];
+    }
+  }
+
+  private async roots(): Promise<FeatureMapNode[]> {
+    const [features, unmapped] = await Promise.all([
+      this.client.sendRequest(FeatureListRequest.type),
+      this.client.sendRequest(UnmappedFilesRequest.type),
+    ]);
+    if (features.length === 0) {
+      // An empty tree shows the view's welcome content, which depends on whether there is a map at all.
+      this.setState((await workspaceHasMap()) ? 'empty' : 'no-map');
+      if (unmapped.length === 0) return [];
+    } else {
+      this.setState('ready');
+    }
+    const multiRoot = new Set(features.map((feature) => feature.workspaceFolderUri)).size > 1;
+    const nodes: FeatureMapNode[] = features.map((feature) => ({ kind: 'feature', feature, multiRoot }));
+    const total = unmapped.reduce((sum, folder) => sum + folder.fileUris.length, 0);
+    if (total > 0) nodes.push({ kind: 'unmapped', folders: unmapped.filter((folder) => folder.fileUris.length > 0), total });
+    return nodes;
+  }
+
+  private setState(state: FeatureMapState): void {
+    this.state = state;
+    void vscode.commands.executeCommand('setContext', 'customerLens.featureMap.state', state);
+    this.loadEmitter.fire(state);
+  }
+
+  private idOf(node: FeatureMapNode): string {
+    switch (node.kind) {
+      case 'feature':
+        return `feature:${node.feature.mapFileUri}#${node.feature.id}`;
+      case 'pattern':
+        return `pattern:${node.feature.mapFileUri}#${node.feature.id}:${node.pattern.kind}:${node.pattern.line}:${node.pattern.pattern}`;
+      case 'file':
+        return `${node.parentId}/${node.uri}`;
+      case 'unmapped':
+        return 'unmapped';
+      case 'unmappedFolder':
+        return `unmapped:${node.folder.workspaceFolderUri}/${node.folder.folder}`;
+      case 'message':
+        return `message:${node.text}`;
+    }
+  }
+
+  getTreeItem(node: FeatureMapNode): vscode.TreeItem {
+    const item = this.itemFor(node);
+    item.id = this.idOf(node);
+    return item;
+  }
+
+  private itemFor(node: FeatureMapNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'feature': {
+        const { feature } = node;
+        const item = new vscode.TreeItem(feature.name, vscode.TreeItemCollapsibleState.Collapsed);
+        const folder = node.multiRoot ? ` · ${vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(feature.workspaceFolderUri))?.name ?? ''}` : '';
+        item.description = `${countOf(feature.fileCount, 'file')}${folder}`;
+        item.tooltip = new vscode.MarkdownString(undefined, false);
+        item.tooltip.appendText(`${feature.name} (${feature.id})\n\n`);
+        if (feature.summary ?? feature.description) item.tooltip.appendText(`${feature.summary ?? feature.description}\n\n`);
+        if (feature.owners.length > 0) item.tooltip.appendText(`Owners: ${feature.owners.join(', ')}`);
+        item.iconPath = new vscode.ThemeIcon(feature.hasContext ? 'organization' : 'symbol-namespace');
+        item.contextValue = FeatureMapContext.feature;
+        item.accessibilityInformation = { label: `${feature.name}, ${countOf(feature.fileCount, 'file')}, ${countOf(feature.patterns.length, 'pattern')}` };
+        return item;
+      }
+      case 'pattern': {
+        const { pattern } = node;
+        const exclude = pattern.kind === 'exclude';
+        const item = new vscode.TreeItem(pattern.pattern, !exclude && pattern.fileCount > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.description = exclude ? `excludes ${countOf(pattern.fileCount, 'file')}` : countOf(pattern.fileCount, 'file');
+        item.tooltip = `${exclude ? 'Excluded from' : 'Part of'} ${node.feature.name} · line ${pattern.line} of the map${pattern.fileCount === 0 ? ' · matches no file' : ''}`;
+        item.iconPath = new vscode.ThemeIcon(exclude ? 'circle-slash' : pattern.fileCount === 0 ? 'warning' : 'filter');
+        item.contextValue = FeatureMapContext.pattern;
+        return item;
+      }
+      case 'file': {
+        const uri = vscode.Uri.parse(node.uri, true);
+        const item = new vscode.TreeItem(uri, vscode.TreeItemCollapsibleState.None);
+        item.description = vscode.workspace.asRelativePath(vscode.Uri.joinPath(uri, '..'), false);
+        item.command = { command: 'vscode.open', title: 'Open File', arguments: [uri] };
+        item.contextValue = node.unmapped ? FeatureMapContext.unmappedFile : FeatureMapContext.mappedFile;
+        return item;
+      }
+      case 'unmapped': {
+        const item = new vscode.TreeItem('Unmapped files', vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = String(node.total);
+        item.tooltip = 'Files no feature claims and no "unmapped" pattern marks as not customer-facing. Add them to a feature, or to "unmapped".';
+        item.iconPath = new vscode.ThemeIcon('question');
+        item.contextValue = FeatureMapContext.unmappedGroup;
+        return item;
+      }
+      case 'unmappedFolder': {
+        const { folder } = node;
+        const root = vscode.Uri.parse(folder.workspaceFolderUri, true);
+        const folderUri = folder.folder ? vscode.Uri.joinPath(root, ...folder.folder.split('/')) : root;
+        const prefix = node.multiRoot ? `${vscode.workspace.getWorkspaceFolder(root)?.name ?? root.path}: ` : '';
+        const item = new vscode.TreeItem(`${prefix}${folder.folder || '(workspace root)'}`, vscode.TreeItemCollapsibleState.Collapsed);
+        item.resourceUri = folderUri;
+        item.iconPath = vscode.ThemeIcon.Folder;
+        item.description = String(folder.fileUris.length);
+        item.contextValue = FeatureMapContext.unmappedFolder;
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('error');
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.changeEmitter.dispose();
+    this.loadEmitter.dispose();
+  }
+}
+
+/** The uri a tree node stands for, for "Add to feature…": an unmapped or mapped file, or an unmapped folder. */
+export function nodeTarget(node: FeatureMapNode): { uri: vscode.Uri; isFolder: boolean } | undefined {
+  if (node.kind === 'file') return { uri: vscode.Uri.parse(node.uri, true), isFolder: false };
+  if (node.kind === 'unmappedFolder') {
+    const root = vscode.Uri.parse(node.folder.workspaceFolderUri, true);
+    return { uri: node.folder.folder ? vscode.Uri.joinPath(root, ...node.folder.folder.split('/')) : root, isFolder: true };
+  }
+  return undefined;
+}
+
+/** True for values that look like tree nodes (commands receive them as `unknown`). */
+export function isFeatureMapNode(value: unknown): value is FeatureMapNode {
+  return typeof value === 'object' && value !== null && 'kind' in value && typeof (value as { kind: unknown }).kind === 'string';
+}
+
+/** Creates the tree view. */
+export function createFeatureMapView(provider: FeatureMapProvider): vscode.TreeView<FeatureMapNode> {
+  return vscode.window.createTreeView(FeatureMapProvider.viewId, { treeDataProvider: provider, showCollapseAll: true });
+}

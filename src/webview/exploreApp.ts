@@ -1,0 +1,192 @@
+// The Explore view: every feature at a glance, searchable; opening one shows its purpose, its customers and the code
+// that makes it up, one click from each file.
+import { exploreUiStateSchema, type ExploreDetailView, type ExploreFeatureView, type ExploreUiState, type ExploreViewModel, type ModuleView } from '../shared/webviewProtocol';
+import { countTestIds, h, renderKeepingFocus, type Child } from './dom';
+import { changeBadge, externalLink } from './featureSection';
+import { connectToHost, type HostChannel } from './host';
+import { matchesSearch } from './order';
+
+function featureCard(feature: ExploreFeatureView, open: (id: string) => void): HTMLElement {
+  return h(
+    'button',
+    {
+      className: 'feature-card',
+      testId: 'explore-feature',
+      attrs: { type: 'button', 'data-feature-id': feature.id, 'data-focus-key': `feature:${feature.id}`, 'aria-label': `Open ${feature.name}` },
+      on: { click: () => open(feature.id) },
+    },
+    h('span', { className: 'card-title' }, h('span', { className: 'feature-name' }, feature.name), h('span', { className: 'muted small' }, feature.filesText)),
+    feature.purpose ? h('span', { className: 'card-purpose' }, feature.purpose) : null,
+    feature.owners.length > 0 ? h('span', { className: 'card-owners muted' }, feature.owners.join(', ')) : null,
+    feature.topProblem
+      ? h('span', { className: 'card-problem', testId: 'explore-top-problem' }, h('span', { className: 'muted' }, 'Top problem: '), feature.topProblem.title, feature.topProblem.customersText ? ` (${feature.topProblem.customersText})` : '')
+      : null,
+    feature.usageHeadline
+      ? h('span', { className: 'card-usage', testId: 'explore-usage' }, `${feature.usageHeadline.label}: ${feature.usageHeadline.valueText} `, feature.usageHeadline.change ? changeBadge(feature.usageHeadline.change, 'explore-usage-change') : null)
+      : null,
+    !feature.hasContext ? h('span', { className: 'muted small' }, 'No customer context yet') : null,
+    feature.workspaceFolderName ? h('span', { className: 'muted small' }, feature.workspaceFolderName) : null,
+  );
+}
+
+function moduleSection(channel: HostChannel<ExploreUiState>, module: ModuleView, index: number): HTMLElement {
+  const headingId = `module-${index}`;
+  return h(
+    'section',
+    { className: 'module', testId: 'explore-module', attrs: { 'aria-labelledby': headingId } },
+    h(
+      'h4',
+      { attrs: { id: headingId } },
+      h(
+        'button',
+        {
+          className: 'link-button mono',
+          attrs: { type: 'button', title: 'Show this pattern in the map', 'data-focus-key': `module:${index}` },
+          on: { click: () => channel.post({ method: 'file/open', params: { uri: module.mapFileUri, line: module.line } }) },
+        },
+        module.pattern,
+      ),
+      h('span', { className: 'muted small' }, ` ${module.filesText}`),
+    ),
+    module.why ? h('p', { className: 'why', testId: 'explore-module-why' }, module.why) : null,
+    ...module.folders.map((folder) =>
+      h(
+        'div',
+        { className: 'folder' },
+        h('p', { className: 'folder-name mono muted' }, `${folder.folder || '.'}/`),
+        h(
+          'ul',
+          { className: 'files' },
+          ...folder.files.map((file) =>
+            h(
+              'li',
+              {},
+              h(
+                'button',
+                {
+                  className: 'link-button',
+                  testId: 'explore-file',
+                  attrs: { type: 'button', title: file.path, 'data-uri': file.uri, 'data-focus-key': `file:${file.uri}` },
+                  on: { click: () => channel.post({ method: 'file/open', params: { uri: file.uri } }) },
+                },
+                file.name,
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function detailSection(channel: HostChannel<ExploreUiState>, detail: ExploreDetailView, close: () => void): HTMLElement {
+  const { customers } = detail;
+  const customerLines: Child[] = [
+    customers.summary ? h('p', {}, customers.summary) : null,
+    customers.segments.length > 0 ? h('p', {}, h('span', { className: 'muted' }, 'Segments: '), customers.segments.join(', ')) : null,
+    customers.companies.length > 0 ? h('p', {}, h('span', { className: 'muted' }, 'Quoted customers: '), customers.companies.join(', ')) : null,
+    customers.topProblems.length > 0
+      ? h('ul', { className: 'top-problems' }, ...customers.topProblems.map((p) => h('li', {}, p.title, p.customersText ? h('span', { className: 'muted' }, ` · ${p.customersText}`) : null)))
+      : null,
+  ];
+  const hasCustomers = customerLines.some(Boolean);
+  return h(
+    'section',
+    { className: 'detail', testId: 'explore-detail', attrs: { 'aria-labelledby': 'detail-heading', 'data-feature-id': detail.featureId } },
+    h('button', { className: 'link-button', testId: 'explore-back', attrs: { type: 'button', 'data-focus-key': 'back' }, on: { click: close } }, '← All features'),
+    h('h2', { attrs: { id: 'detail-heading', tabindex: '-1', 'data-focus-key': 'detail-heading' } }, detail.name),
+    detail.purpose ? h('p', { className: 'why', testId: 'explore-purpose' }, detail.purpose) : null,
+    detail.owners.length > 0 ? h('p', { className: 'muted' }, `Owners: ${detail.owners.join(', ')}`) : null,
+    h('h3', {}, 'Customers'),
+    ...(hasCustomers ? customerLines : [h('p', { className: 'muted' }, 'No customer context for this feature yet.')]),
+    h('h3', {}, 'Modules'),
+    ...(detail.modules.length > 0 ? detail.modules.map((module, i) => moduleSection(channel, module, i)) : [h('p', { className: 'muted' }, 'No files match this feature yet.')]),
+    h(
+      'p',
+      {},
+      h('button', { className: 'button secondary', testId: 'explore-reveal', attrs: { type: 'button' }, on: { click: () => channel.post({ method: 'map/reveal', params: { featureId: detail.featureId } }) } }, 'Reveal in map'),
+    ),
+    detail.links.length > 0 ? h('ul', { className: 'links' }, ...detail.links.map((link, i) => h('li', {}, externalLink(channel.post, link, 'explore-link', `detail-link:${i}`)))) : null,
+  );
+}
+
+/** Starts the Explore view in `root`. */
+export function startExploreApp(root: HTMLElement): void {
+  const channel = connectToHost('explore', exploreUiStateSchema);
+  let current: { seq: number; model: ExploreViewModel } | undefined;
+  // Which feature's detail the last render showed, to move focus when the detail opens or closes.
+  let shownDetail: string | undefined;
+
+  const search = h('input', {
+    className: 'search',
+    testId: 'explore-search',
+    attrs: { type: 'search', placeholder: 'Search features, owners, problems', 'aria-label': 'Search features', value: channel.state().search, 'aria-controls': 'explore-results' },
+    on: {
+      input: () => {
+        channel.setState({ ...channel.state(), search: search.value });
+        render();
+      },
+    },
+  });
+  const status = h('p', { className: 'muted small', testId: 'explore-count', attrs: { role: 'status', 'aria-live': 'polite' } });
+  const results = h('div', { attrs: { id: 'explore-results' } });
+  root.append(h('div', { className: 'search-row' }, search), status, results);
+
+  const openFeature = (featureId: string | undefined) => {
+    channel.setState({ ...channel.state(), openFeatureId: featureId });
+    channel.post({ method: 'explore/openFeature', params: featureId !== undefined ? { featureId } : {} });
+    render();
+  };
+
+  function body(model: ExploreViewModel): Child[] {
+    switch (model.state) {
+      case 'loading':
+        return [h('p', { className: 'empty', testId: 'explore-loading', attrs: { role: 'status' } }, 'Reading the map…')];
+      case 'error':
+        return [h('div', { className: 'banner banner-error', testId: 'explore-error', attrs: { role: 'alert' } }, model.message)];
+      case 'no-map':
+        return [
+          h('p', { testId: 'explore-no-map' }, model.message),
+          h('button', { className: 'button', testId: 'create-map', attrs: { type: 'button' }, on: { click: () => channel.post({ method: 'map/create', params: {} }) } }, 'Create map…'),
+        ];
+      case 'ready': {
+        const openId = channel.state().openFeatureId;
+        if (openId !== undefined && model.detail?.featureId === openId) return [detailSection(channel, model.detail, () => openFeature(undefined))];
+        if (openId !== undefined && model.detailLoading === openId) return [h('p', { className: 'empty', attrs: { role: 'status' } }, 'Opening…')];
+        if (openId !== undefined && model.detailError) return [h('div', { className: 'banner banner-error', attrs: { role: 'alert' } }, model.detailError)];
+        const query = channel.state().search;
+        const shown = model.features.filter((f) => matchesSearch([f.id, f.name, f.purpose, f.owners.join(' '), f.topProblem?.title], query));
+        status.textContent = query ? `${shown.length} of ${model.features.length} features` : `${model.features.length} features`;
+        if (shown.length === 0) return [h('p', { className: 'empty', testId: 'explore-no-results' }, model.features.length === 0 ? 'The map has no features yet.' : `No feature matches "${query}".`)];
+        return [h('ul', { className: 'feature-list', testId: 'explore-list' }, ...shown.map((f) => h('li', {}, featureCard(f, openFeature))))];
+      }
+    }
+  }
+
+  function render(): void {
+    if (!current) return;
+    const { model, seq } = current;
+    const detailOpen = model.state === 'ready' && channel.state().openFeatureId !== undefined;
+    search.hidden = detailOpen;
+    if (detailOpen || model.state !== 'ready') status.textContent = '';
+    root.dataset.state = model.state;
+    renderKeepingFocus(results, () => body(model));
+    const nowShown = results.querySelector<HTMLElement>('[data-testid="explore-detail"]')?.dataset.featureId;
+    if (nowShown !== shownDetail) {
+      const target = nowShown !== undefined ? 'detail-heading' : shownDetail !== undefined ? `feature:${shownDetail}` : undefined;
+      if (target) results.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(target)}"]`)?.focus();
+      shownDetail = nowShown;
+    }
+    channel.post({ method: 'webview/didRender', params: { view: 'explore', seq, testIds: countTestIds(root) } });
+  }
+
+  channel.onMessage((message) => {
+    if (message.method !== 'explore/didChange') return;
+    current = message.params;
+    render();
+  });
+  channel.post({ method: 'webview/ready', params: { view: 'explore' } });
+  // A reopened view asks for the feature it showed before.
+  const remembered = channel.state().openFeatureId;
+  if (remembered !== undefined) channel.post({ method: 'explore/openFeature', params: { featureId: remembered } });
+}

@@ -1,0 +1,53 @@
+// Usage series drawn as a small SVG line. The geometry is pure so it is tested in plain Node; `sparkline` builds the
+// element in the webview.
+import { svg } from './dom';
+
+/** Width and height of the sparkline's viewBox; CSS scales it to the available width. */
+export const SPARKLINE_WIDTH = 120;
+export const SPARKLINE_HEIGHT = 28;
+const PAD = 2;
+
+/**
+ * The polyline points for `values` in a `width`×`height` box: x spread evenly, y scaled between the minimum (bottom)
+ * and the maximum (top). A flat series is drawn across the middle. Fewer than two values draw nothing.
+ */
+export function sparklinePoints(values: readonly number[], width = SPARKLINE_WIDTH, height = SPARKLINE_HEIGHT): { x: number; y: number }[] {
+  const finite = values.filter((value) => Number.isFinite(value));
+  if (finite.length < 2) return [];
+  const min = Math.min(...finite);
+  const max = Math.max(...finite);
+  const span = max - min;
+  const innerWidth = width - 2 * PAD;
+  const innerHeight = height - 2 * PAD;
+  return finite.map((value, index) => ({
+    x: round(PAD + (innerWidth * index) / (finite.length - 1)),
+    y: round(span === 0 ? height / 2 : PAD + innerHeight * (1 - (value - min) / span)),
+  }));
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/** An `<svg role="img">` sparkline labelled for screen readers; the last point is marked. */
+export function sparkline(values: readonly number[], label: string): SVGElement | undefined {
+  const points = sparklinePoints(values);
+  const last = points[points.length - 1];
+  if (!last) return undefined;
+  const element = svg(
+    'svg',
+    {
+      class: 'sparkline',
+      viewBox: `0 0 ${SPARKLINE_WIDTH} ${SPARKLINE_HEIGHT}`,
+      preserveAspectRatio: 'none',
+      role: 'img',
+      'aria-label': label,
+      'data-testid': 'sparkline',
+      focusable: 'false',
+    },
+    svg('title', {}, label),
+    svg('polyline', { class: 'sparkline-line', points: points.map((p) => `${p.x},${p.y}`).join(' '), fill: 'none', 'vector-effect': 'non-scaling-stroke' }),
+    svg('circle', { class: 'sparkline-last', cx: String(last.x), cy: String(last.y), r: '2' }),
+  );
+  return element;
+}
