@@ -9,7 +9,8 @@ ids without data, 400 for a bad query (more than 50 ids, none), 404 for an unkno
 the error body shape, and, with --token, 401 without the token or with a wrong one.
 
 Options:
-  --token T        bearer token the endpoint expects (sent only over https or to this machine)
+  --token T        bearer token the endpoint expects (sent only over https or to this machine);
+                   CUSTOMER_LENS_TOKEN in the environment does the same without showing it in ps
   --features a,b   feature ids to ask for (default: the first three from /v1/features)
   --timeout MS     timeout for each request (default 10000)
 
@@ -29,7 +30,8 @@ export const probeCommand: CliCommand = {
     const timeout = values.timeout === undefined ? 10_000 : Number(values.timeout);
     if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of milliseconds, got "${values.timeout}"`);
     const features = values.features?.split(',').map((id) => id.trim()).filter((id) => id !== '');
-    const report = await runProbe(positionals[0]!, { token: values.token, features, requestTimeoutMs: timeout });
+    const token = values.token ?? (process.env.CUSTOMER_LENS_TOKEN?.trim() || undefined);
+    const report = await runProbe(positionals[0]!, { token, features, requestTimeoutMs: timeout });
     io.out(formatProbeReport(report));
     return report.passed ? ExitCode.ok : ExitCode.failed;
   },

@@ -13,7 +13,8 @@ Options:
   --data FILE     the context file to serve; reloaded when it changes
   --port N        port to listen on (default 7410; 0 picks a free port and prints it)
   --host H        address to listen on (default 127.0.0.1)
-  --token T       require "Authorization: Bearer T" on every request (401 otherwise)
+  --token T       require "Authorization: Bearer T" on every request (401 otherwise);
+                  CUSTOMER_LENS_TOKEN in the environment does the same without showing the token in ps
 
 Set customerLens.endpoint to the printed URL. Stop with Ctrl+C.`;
 
@@ -38,6 +39,7 @@ export const serveCommand: CliCommand = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (values.data === undefined) throw new UsageError('--data FILE is required');
     if (values.token !== undefined && values.token.trim() === '') throw new UsageError('--token must not be empty');
+    const token = values.token ?? (process.env.CUSTOMER_LENS_TOKEN?.trim() || undefined);
     const host = values.host ?? '127.0.0.1';
     const port = parsePort(values.port);
 
@@ -47,7 +49,7 @@ export const serveCommand: CliCommand = {
         dataFile: path.resolve(io.cwd, values.data),
         port,
         host,
-        token: values.token,
+        token,
         log: (line) => io.out(line),
       });
     } catch (error) {
@@ -55,13 +57,17 @@ export const serveCommand: CliCommand = {
     }
     if (!isLoopbackHost(host)) {
       io.err(
-        values.token !== undefined
+        token !== undefined
           ? `warning: listening on ${host} over plain http: the token travels in clear text; put the server behind https`
           : `warning: listening on ${host} without --token: anyone who can reach it can read the customer context`,
       );
     }
-    io.out(`Serving customer context protocol v1 from ${path.relative(io.cwd, path.resolve(io.cwd, values.data)) || values.data} (${server.featureCount()} features) at ${server.url}`);
-    io.out(`Set "customerLens.endpoint": "${server.url}"${values.token !== undefined ? ' and store the token with the Customer Lens token command' : ''}. Stop with Ctrl+C.`);
+    const dataPath = path.resolve(io.cwd, values.data);
+    const relative = path.relative(io.cwd, dataPath);
+    const shown = relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? dataPath : relative;
+    const count = server.featureCount();
+    io.out(`Serving customer context protocol v1 from ${shown} (${count} ${count === 1 ? 'feature' : 'features'}) at ${server.url}`);
+    io.out(`Set "customerLens.endpoint": "${server.url}"${token !== undefined ? ' and store the token with Customer Lens: Set Token' : ''}. Stop with Ctrl+C.`);
 
     const running = server;
     await new Promise<void>((resolve) => {

@@ -194,6 +194,7 @@ class EndpointContextService implements ContextService {
     await this.cache.load();
     const cached = this.cache.getFeatureList();
     if (cached && this.now() - cached.fetchedAt <= this.options.ttlMs) return cached.features;
+    if (this.now() < this.quietUntil) return cached?.features ?? [];
     const load = (this.featureListLoad ??= this.fetchFeatureList().finally(() => (this.featureListLoad = undefined)));
     if (cached) {
       void load;
@@ -370,7 +371,7 @@ class EndpointContextService implements ContextService {
     const said = `${response.url} answered ${response.status}${detail ? `: ${detail}` : ''}`;
     if (response.status === 401 || response.status === 403) {
       if (response.tokenWithheld) return `${said}; the token was not sent because the endpoint is plain http on another machine: use https`;
-      return `${said}; ${this.auth ? 'check the endpoint token' : 'the endpoint needs a token: set one with the Customer Lens token command'}`;
+      return `${said}; ${this.auth ? 'check the token (Customer Lens: Set Token)' : 'the endpoint needs a token: run Customer Lens: Set Token'}`;
     }
     if (response.status === 404) return `${said}; check customerLens.endpoint (requests go to <endpoint>/v1/context)`;
     return `${said}; check the endpoint's logs`;

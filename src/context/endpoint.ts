@@ -21,7 +21,7 @@ export function checkEndpoint(endpoint: string): { ok: true; base: URL } | { ok:
     return { ok: false, error: `customerLens.endpoint must be an http or https URL, got ${url.protocol}` };
   }
   if (url.username || url.password) {
-    return { ok: false, error: 'customerLens.endpoint contains credentials; remove them from the URL and store the token with the Customer Lens token command instead' };
+    return { ok: false, error: 'customerLens.endpoint contains credentials; remove them from the URL and store the token with Customer Lens: Set Token instead' };
   }
   if (url.search || url.hash) {
     return { ok: false, error: 'customerLens.endpoint must not have a query or fragment; give the base URL, e.g. https://context.example.com/api' };

@@ -56,7 +56,7 @@ function errorShape(response: HttpResponse): { ok: boolean; detail: string } {
   if (!json.ok) return { ok: false, detail: `${json.error}; send {"error": {"message": "..."}} or nothing` };
   const parsed = errorResponseSchema.safeParse(json.value);
   return parsed.success
-    ? { ok: true, detail: `message "${parsed.data.error.message.slice(0, 80)}"` }
+    ? { ok: true, detail: `message "${parsed.data.error.message.length > 100 ? `${parsed.data.error.message.slice(0, 100)}…` : parsed.data.error.message}"` }
     : { ok: false, detail: 'body is JSON but not {"error": {"message": "..."}}' };
 }
 
@@ -119,7 +119,7 @@ export async function runProbe(endpoint: string, options: ProbeOptions = {}): Pr
         record(
           'GET /v1/features',
           parsed!.warnings.length === 0,
-          parsed!.warnings.length === 0 ? `200, valid protocol v1 body (${knownIds.length} features)` : `invalid entries: ${listWarnings(parsed!.warnings)}`,
+          parsed!.warnings.length === 0 ? `200, valid protocol v1 body (${knownIds.length} ${knownIds.length === 1 ? 'feature' : 'features'})` : `invalid entries: ${listWarnings(parsed!.warnings)}`,
         );
       }
       const type = list.headers['content-type'] ?? '';
