@@ -5,7 +5,7 @@ import type { Freshness } from '../shared/contextModel';
 import type { FileFeature } from '../shared/lspProtocol';
 import { fileContext } from './fileContext';
 import { formatCount, shorten } from './format';
-import { formatMetricValue, OPEN_SIDEBAR_COMMAND } from './hoverCard';
+import { OPEN_SIDEBAR_COMMAND } from './hoverCard';
 import { errorText, settingsOf, signalOf, VIEW_BUDGET_MS, type ServerContext } from './serverContext';
 import { isMapFileName } from './workspaceState';
 
@@ -47,7 +47,7 @@ export function codeLensTitle(feature: FileFeature, others: number, freshness: F
     const headline = context.usage?.[0];
     if (headline) {
       const label = shorten(headline.label, 40).replace(/^\p{Lu}(?=\p{Ll})/u, (first) => first.toLowerCase());
-      parts.push(`${formatMetricValue(headline)} ${label}${headline.period ? ` (${shorten(headline.period, 8)})` : ''}`);
+      parts.push(`${formatCount(headline.value)} ${label}${headline.period ? ` (${shorten(headline.period, 8)})` : ''}`);
     }
   }
   if (freshness.state === 'offline') parts.push('offline');

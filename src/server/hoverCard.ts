@@ -2,7 +2,7 @@
 // format.ts (escaped, one line, cut with "…"); links are https only; the one command link is "Open in sidebar".
 import type { Freshness } from '../shared/contextModel';
 import type { FeatureContext, Link, Problem, Quote, UsageMetric } from '../shared/contextProtocol';
-import { code, formatAge, formatChange, formatCount, formatDate, formatMoney, link, safeHttpsUrl, shorten, text } from './format';
+import { code, formatAge, formatChange, formatCount, formatDate, formatMoney, link, safeHttpsUrl, text } from './format';
 
 /** Why the card is about this feature: the file is mapped to it, or the cursor is on one of its anchors. */
 export type CardReason =
@@ -39,8 +39,11 @@ export function renderFeatureCard(input: CardInput): string {
   const why = context?.summary ?? feature.description;
   if (why) blocks.push(text(why, 240));
 
+  const state = input.freshness.state;
   if (context === undefined) {
-    blocks.push('*No customer context for this feature yet.*');
+    if (state === 'error' || state === 'offline') blocks.push('*Customer context is unavailable right now.*');
+    else if (state === 'none') blocks.push('*No customer context source: set `customerLens.endpoint`, or name a context file with `context:` in the map.*');
+    else blocks.push('*No customer context for this feature yet.*');
   } else {
     const problems = topProblems(context.problems ?? []);
     if (problems.length > 0) {
@@ -65,6 +68,7 @@ export function renderFeatureCard(input: CardInput): string {
     .slice(0, MAX_LINKS);
   if (links.length > 0) blocks.push(links.map((l) => link(l.title, l.url, 40)).join(' · '));
 
+  if ((state === 'error' || state === 'offline') && input.freshness.error) blocks.push(`⚠ ${text(input.freshness.error, 300)}`);
   blocks.push('---');
   const footer = [reasonText(input.reason), freshnessText(input.freshness, input.now)];
   if (input.sidebarLink) footer.push(`[Open in sidebar](command:${OPEN_SIDEBAR_COMMAND} "Show everything about this feature")`);
@@ -166,7 +170,7 @@ export function freshnessText(freshness: Freshness, now: number): string {
     case 'offline':
       return age ? `offline — cached ${age}` : 'offline — nothing cached';
     case 'error':
-      return `${age ? `error — cached ${age}` : 'error'}${freshness.error ? `: ${text(shorten(freshness.error, 120), 120)}` : ''}`;
+      return age ? `error — cached ${age}` : 'context error';
   }
 }
 

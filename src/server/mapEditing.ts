@@ -117,6 +117,15 @@ export function keyContextAt(lines: readonly string[], lineIndex: number, column
       limit = indent;
     }
   }
+  // Keys written below, in the same mapping, are siblings too.
+  for (let i = lineIndex + 1; i < lines.length; i++) {
+    const text = lines[i];
+    if (text.trim() === '' || text.trim().startsWith('#')) continue;
+    const indent = /^\s*/.exec(text)?.[0].length ?? 0;
+    if (indent < column) break;
+    const m = keyOf(text);
+    if (m && !m[2] && m[1].length === column) siblings.add(m[3]);
+  }
   if (parents[0] === 'features') return { context: 'feature', siblings };
   if (parents[0] === 'links' && parents[1] === 'features') return { context: 'link', siblings };
   return { context: 'none', siblings };
