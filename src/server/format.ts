@@ -12,7 +12,10 @@ const ORDERED_START = /^(\d+)([.)])/;
 export function shorten(value: string, max: number): string {
   const flat = value.replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat;
-  return `${flat.slice(0, Math.max(1, max - 1)).trimEnd()}…`;
+  const cut = flat.slice(0, Math.max(1, max - 1));
+  // End on a whole word when one ends close enough to the limit.
+  const space = cut.lastIndexOf(' ');
+  return `${(space >= cut.length - 20 && space > 0 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 /**
