@@ -1,0 +1,40 @@
+// Bundles the integration suite for the extension host: out/test/integration/index.js (the tests module) and one
+// bundle per `*.test.ts`. `vscode` comes from the extension host; mocha is loaded from the repository's node_modules.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+
+const sourceDir = __dirname;
+const repoRoot = path.resolve(sourceDir, '..', '..');
+
+/** Where the compiled suite goes; `extensionTestsPath` is `index.js` in this folder. */
+export const suiteOutDir = path.join(repoRoot, 'out', 'test', 'integration');
+
+/** Builds the suite from scratch (stale bundles of deleted tests would otherwise still run) and returns the tests module. */
+export async function buildSuite(): Promise<string> {
+  const tests = fs.readdirSync(sourceDir).filter((file) => file.endsWith('.test.ts'));
+  fs.rmSync(suiteOutDir, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: [path.join(sourceDir, 'index.ts'), ...tests.map((file) => path.join(sourceDir, file))],
+    outdir: suiteOutDir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    sourcesContent: false,
+    external: ['vscode', 'mocha'],
+    logLevel: 'warning',
+  });
+  return path.join(suiteOutDir, 'index.js');
+}
+
+if (require.main === module) {
+  buildSuite().then(
+    (index) => console.log(`built ${index}`),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+}
