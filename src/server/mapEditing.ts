@@ -167,7 +167,9 @@ export function provideMapHover(ctx: ServerContext, params: HoverParams): Hover 
     const patterns: MapPattern[] = [...parsed.features.flatMap((f) => [...f.paths, ...f.exclude]), ...parsed.unmapped];
     const hit = patterns.find((p) => contains(p.range, line, column));
     if (!hit) return null;
-    const files = filesMatching(folder, hit);
+    // The map in force has this very pattern when the text is valid: its counts account for `exclude`. Otherwise
+    // (the text has errors) the pattern's own matches are the best answer.
+    const files = folder.patternFiles().get(hit) ?? filesMatching(folder, hit);
     const owner = parsed.features.find((f) => f.paths.includes(hit) || f.exclude.includes(hit));
     const verb = hit.kind === 'exclude' ? 'takes out of' : hit.kind === 'unmapped' ? 'marks as not customer-facing' : 'maps to';
     const target = hit.kind === 'unmapped' ? '' : ` **${owner?.name ?? owner?.id ?? 'this feature'}**`;

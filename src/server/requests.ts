@@ -17,7 +17,6 @@ import type {
   UnmappedFolder,
 } from '../shared/lspProtocol';
 import type { MapFeature } from '../shared/mapModel';
-import { filesMatching } from './patternFiles';
 import { errorText, settingsOf, toLspRange, VIEW_BUDGET_MS, type ServerContext } from './serverContext';
 import { pathToUri, uriToPath } from './uris';
 import type { FolderState } from './workspaceState';
@@ -65,16 +64,16 @@ export async function listFeatures(ctx: ServerContext): Promise<FeatureSummary[]
 }
 
 function patternSummaries(folder: FolderState, feature: MapFeature): PatternSummary[] {
-  const counts = folder.coverage?.matchesByPattern;
+  const files = folder.patternFiles();
   return [...feature.paths, ...feature.exclude].map((p) => ({
     pattern: p.pattern,
     kind: p.kind === 'exclude' ? 'exclude' : 'path',
     line: p.range.start.line,
-    fileCount: counts?.get(p) ?? filesMatching(folder, p).length,
+    fileCount: files.get(p)?.length ?? 0,
   }));
 }
 
-/** `customerLens/featureFiles`: the files of a feature, or those of one of its patterns (excludes applied to `paths`). */
+/** `customerLens/featureFiles`: the files of a feature, or those one of its patterns accounts for (see patternFiles). */
 export function featureFiles(ctx: ServerContext, params: FeatureFilesParams): string[] {
   const uris: string[] = [];
   for (const folder of ctx.workspace.all()) {
@@ -87,9 +86,7 @@ export function featureFiles(ctx: ServerContext, params: FeatureFilesParams): st
     }
     const pattern = [...feature.paths, ...feature.exclude].find((p) => p.pattern === params.pattern);
     if (!pattern) continue;
-    const matched = filesMatching(folder, pattern);
-    const belongs = new Set(files);
-    uris.push(...(pattern.kind === 'exclude' ? matched : matched.filter((f) => belongs.has(f))).map((f) => fileUri(folder, f)));
+    uris.push(...(folder.patternFiles().get(pattern) ?? []).map((f) => fileUri(folder, f)));
   }
   return uris;
 }

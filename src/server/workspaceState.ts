@@ -6,9 +6,10 @@ import * as path from 'node:path';
 import { parseMapFile, MAP_FILE_NAMES, type ParsedMapFile } from '../map/mapFile';
 import { compileWorkspaceMap, loadWorkspaceMap } from '../map/workspaceMap';
 import { listWorkspaceFiles } from '../map/workspaceFiles';
+import { explainMatches, indexOf, splitPath } from '../map/matcher';
 import { computeCoverage } from '../map/coverage';
 import type { Logger } from '../shared/contextModel';
-import type { CoverageReport, MapProblem, PathExplanation, WorkspaceMap } from '../shared/mapModel';
+import type { CoverageReport, MapPattern, MapProblem, PathExplanation, WorkspaceMap } from '../shared/mapModel';
 import type { MapStatus } from '../shared/lspProtocol';
 import { pathToUri } from './uris';
 
@@ -36,6 +37,7 @@ export class FolderState {
   version = 0;
   private fileListLoaded = false;
   private generation = 0;
+  private patternFilesCache: { version: number; files: Map<MapPattern, string[]> } | undefined;
 
   readonly uri: string;
 
@@ -117,6 +119,35 @@ export class FolderState {
     this.log.info(
       `map loaded root=${this.root} mapFiles=${parsed.length} features=${this.map?.features.length ?? 0} errors=${errors} usingLastGood=${this.usingLastGood}`,
     );
+  }
+
+  /**
+   * The files each pattern of the map in force accounts for: for a `paths` pattern the files it brings into its
+   * feature (an `exclude` of the feature cancels them), for an `exclude` pattern the files it takes out, for an
+   * `unmapped` pattern the files it matches. Computed on first use after each reload, with the map's own index.
+   */
+  patternFiles(): Map<MapPattern, string[]> {
+    const map = this.map;
+    if (!map) return new Map();
+    if (this.patternFilesCache?.version === this.version) return this.patternFilesCache.files;
+    const index = indexOf(map);
+    const files = new Map<MapPattern, string[]>();
+    for (const file of this.files) {
+      const split = splitPath(file);
+      const matches = index.match(split);
+      if (matches.length === 0) continue;
+      const belongs = new Set(explainMatches(split, matches, map.features).features.map((f) => f.featureId));
+      for (const match of matches) {
+        const source = match.source;
+        if (source.kind === 'path' && !belongs.has(map.features[match.feature].id)) continue;
+        if (source.kind === 'exclude' && !matches.some((other) => other.feature === match.feature && other.source.kind === 'path')) continue;
+        const list = files.get(source) ?? [];
+        list.push(split.text);
+        files.set(source, list);
+      }
+    }
+    this.patternFilesCache = { version: this.version, files };
+    return files;
   }
 
   /** Where the map stands, for the client. */

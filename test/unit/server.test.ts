@@ -227,7 +227,9 @@ describe('language server over LSP (storefront fixture, context file)', function
           ['/src/checkout/legacy/', 'exclude', 22],
         ],
       );
-      assert.equal(checkout.patterns[2].fileCount, 1);
+      // /src/checkout/ matches 6 files, one of which the exclude takes out: counts agree with featureFiles.
+      assert.deepEqual(checkout.patterns.map((p) => p.fileCount), [5, 3, 1]);
+      assert.equal(checkout.fileCount, 8);
       assert.equal(checkout.range.start.line, 11, 'the entry starts on line 12 (0-based 11)');
       assert.equal(checkout.topProblem?.id, 'chk-coupon-rejected');
       assert.equal(checkout.usageHeadline?.label, 'Checkouts started');
