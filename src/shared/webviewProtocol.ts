@@ -287,12 +287,14 @@ export const exploreViewModelSchema = z.discriminatedUnion('state', [
   z.object({
     state: z.literal('ready'),
     features: z.array(exploreFeatureViewSchema),
-    /** The opened feature, when one is open and loaded. */
-    detail: exploreDetailViewSchema.optional(),
-    /** The feature being opened, while its modules load. */
-    detailLoading: z.string().optional(),
-    /** Why the opened feature could not be loaded. */
-    detailError: z.string().optional(),
+    /** The opened feature: loading, loaded, or why it could not be loaded. Absent: the list is shown. */
+    opened: z
+      .discriminatedUnion('state', [
+        z.object({ state: z.literal('loading'), featureId: z.string() }),
+        z.object({ state: z.literal('ready'), featureId: z.string(), detail: exploreDetailViewSchema }),
+        z.object({ state: z.literal('error'), featureId: z.string(), message: z.string() }),
+      ])
+      .optional(),
   }),
 ]);
 /** What the Explore view shows. */

@@ -132,7 +132,11 @@ export function startExploreApp(root: HTMLElement): void {
   const results = h('div', { attrs: { id: 'explore-results' } });
   root.append(h('div', { className: 'search-row' }, search), status, results);
 
+  // The host decides which feature is open; a click shows its effect at once, until the host's next model arrives.
+  let clicked: { featureId: string | undefined } | undefined;
+  const openedId = (model: Extract<ExploreViewModel, { state: 'ready' }>) => (clicked ? clicked.featureId : model.opened?.featureId);
   const openFeature = (featureId: string | undefined) => {
+    clicked = { featureId };
     channel.setState({ ...channel.state(), openFeatureId: featureId });
     channel.post({ method: 'explore/openFeature', params: featureId !== undefined ? { featureId } : {} });
     render();
@@ -150,10 +154,19 @@ export function startExploreApp(root: HTMLElement): void {
           h('button', { className: 'button', testId: 'create-map', attrs: { type: 'button' }, on: { click: () => channel.post({ method: 'map/create', params: {} }) } }, 'Create map…'),
         ];
       case 'ready': {
-        const openId = channel.state().openFeatureId;
-        if (openId !== undefined && model.detail?.featureId === openId) return [detailSection(channel, model.detail, () => openFeature(undefined))];
-        if (openId !== undefined && model.detailLoading === openId) return [h('p', { className: 'empty', attrs: { role: 'status' } }, 'Opening…')];
-        if (openId !== undefined && model.detailError) return [h('div', { className: 'banner banner-error', attrs: { role: 'alert' } }, model.detailError)];
+        const opened = model.opened;
+        const openId = openedId(model);
+        if (openId !== undefined) {
+          const shown = opened?.featureId === openId ? opened : undefined;
+          if (shown?.state === 'ready') return [detailSection(channel, shown.detail, () => openFeature(undefined))];
+          if (shown?.state === 'error') {
+            return [
+              h('button', { className: 'link-button', testId: 'explore-back', attrs: { type: 'button', 'data-focus-key': 'back' }, on: { click: () => openFeature(undefined) } }, '← All features'),
+              h('div', { className: 'banner banner-error', testId: 'explore-error', attrs: { role: 'alert' } }, shown.message),
+            ];
+          }
+          return [h('p', { className: 'empty', testId: 'explore-opening', attrs: { role: 'status' } }, 'Opening…')];
+        }
         const query = channel.state().search;
         const shown = model.features.filter((f) => matchesSearch([f.id, f.name, f.purpose, f.owners.join(' '), f.topProblem?.title], query));
         status.textContent = query ? `${shown.length} of ${model.features.length} features` : `${model.features.length} features`;
@@ -166,7 +179,7 @@ export function startExploreApp(root: HTMLElement): void {
   function render(): void {
     if (!current) return;
     const { model, seq } = current;
-    const detailOpen = model.state === 'ready' && channel.state().openFeatureId !== undefined;
+    const detailOpen = model.state === 'ready' && openedId(model) !== undefined;
     search.hidden = detailOpen;
     if (detailOpen || model.state !== 'ready') status.textContent = '';
     root.dataset.state = model.state;
@@ -183,6 +196,8 @@ export function startExploreApp(root: HTMLElement): void {
   channel.onMessage((message) => {
     if (message.method !== 'explore/didChange') return;
     current = message.params;
+    clicked = undefined;
+    if (current.model.state === 'ready') channel.setState({ ...channel.state(), openFeatureId: current.model.opened?.featureId });
     render();
   });
   channel.post({ method: 'webview/ready', params: { view: 'explore' } });

@@ -301,7 +301,7 @@ describe('sidebar webview in Chromium', function () {
     await tab.locator('[data-testid="explore-feature"][data-feature-id="checkout"]').click();
     assert.deepEqual(await waitForSent((m) => m.method === 'explore/openFeature'), { method: 'explore/openFeature', params: { featureId: 'checkout' } });
     const module = moduleView(summary.patterns[0]!, [`${ROOT_URI}/src/checkout/applyCoupon.ts`], ROOT_URI, MAP_URI, undefined);
-    await showExplore({ state: 'ready', features, detail: exploreDetailView(summary, [module], fixtureContext('checkout'), []) });
+    await showExplore({ state: 'ready', features, opened: { state: 'ready', featureId: 'checkout', detail: exploreDetailView(summary, [module], fixtureContext('checkout'), []) } });
     assert.equal(await tab.evaluate(() => (document.activeElement as HTMLElement | null)?.id), 'detail-heading', 'focus moves to the opened feature');
     await tab.locator('[data-testid="explore-file"]').click();
     assert.deepEqual(await waitForSent((m) => m.method === 'file/open'), { method: 'file/open', params: { uri: `${ROOT_URI}/src/checkout/applyCoupon.ts` } });

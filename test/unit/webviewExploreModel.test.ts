@@ -118,7 +118,7 @@ describe('Explore view model', () => {
     assert.deepEqual(detail.modules.map((m) => m.pattern), ['/src/checkout/', '*.payment.ts']);
     assert.ok(detail.links.every((l) => l.url.startsWith('https://')));
     assert.equal(detail.links[0]?.title, 'Checkout spec');
-    const model = { state: 'ready', features: [exploreFeatureView(checkout)], detail };
+    const model = { state: 'ready', features: [exploreFeatureView(checkout)], opened: { state: 'ready', featureId: 'checkout', detail } };
     const parsed = exploreViewModelSchema.safeParse(model);
     assert.ok(parsed.success, parsed.success ? '' : parsed.error.message);
   });

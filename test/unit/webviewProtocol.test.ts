@@ -56,19 +56,25 @@ describe('webview messages', () => {
   });
 
   it('refuses a model carrying a link that is not https', () => {
-    const model = {
-      state: 'ready',
-      features: [],
-      detail: {
-        featureId: 'x',
-        name: 'X',
-        owners: [],
-        customers: { segments: [], companies: [], topProblems: [] },
-        modules: [],
-        links: [{ title: 'Bad', url: 'javascript:alert(1)' }],
+    const withLink = (url: string) => ({
+      method: 'explore/didChange',
+      params: {
+        seq: 1,
+        model: {
+          state: 'ready',
+          features: [],
+          opened: {
+            state: 'ready',
+            featureId: 'x',
+            detail: { featureId: 'x', name: 'X', owners: [], customers: { segments: [], companies: [], topProblems: [] }, modules: [], links: [{ title: 'L', url }] },
+          },
+        },
       },
-    };
-    assert.equal(parseHostMessage({ method: 'explore/didChange', params: { seq: 1, model } }).ok, false);
+    });
+    assert.equal(parseHostMessage(withLink('https://wiki.example.com/x')).ok, true);
+    const refused = parseHostMessage(withLink('javascript:alert(1)'));
+    assert.equal(refused.ok, false);
+    assert.match(refused.ok ? '' : refused.error, /params\.model\.opened\.detail\.links\.0\.url: expected an https URL/);
   });
 
   it('opens only https URLs', () => {

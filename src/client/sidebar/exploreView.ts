@@ -129,11 +129,17 @@ export class ExploreViewProvider implements vscode.WebviewViewProvider, vscode.D
     if (this.noMap) return { state: 'no-map', message: 'This workspace has no map yet. Create one to list its features here.' };
     const folders = new Set(this.features.map((feature) => feature.workspaceFolderUri));
     const folderName = (uri: string) => (folders.size > 1 ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(uri))?.name ?? uri : undefined);
-    const model: ExploreViewModel = { state: 'ready', features: this.features.map((feature) => exploreFeatureView(feature, folderName(feature.workspaceFolderUri))) };
-    if (this.detail?.state === 'ready') model.detail = this.detail.view;
-    if (this.detail?.state === 'loading') model.detailLoading = this.detail.featureId;
-    if (this.detail?.state === 'error') model.detailError = this.detail.message;
-    return model;
+    const features = this.features.map((feature) => exploreFeatureView(feature, folderName(feature.workspaceFolderUri)));
+    const detail = this.detail;
+    if (!detail) return { state: 'ready', features };
+    const { featureId } = detail;
+    const opened =
+      detail.state === 'ready'
+        ? { state: 'ready' as const, featureId, detail: detail.view }
+        : detail.state === 'error'
+          ? { state: 'error' as const, featureId, message: detail.message }
+          : { state: 'loading' as const, featureId };
+    return { state: 'ready', features, opened };
   }
 
   private render(): void {

@@ -16,7 +16,8 @@ import { errorText, workspaceHasMap } from './sidebarActions';
 /** A node of the Feature Map tree. Commands on the tree receive these. */
 export type FeatureMapNode =
   | { kind: 'feature'; feature: FeatureSummary; multiRoot: boolean }
-  | { kind: 'pattern'; feature: FeatureSummary; pattern: PatternSummary }
+  /** `files`: what the feature gets from a `paths` pattern (its excludes applied); absent for an `exclude` pattern. */
+  | { kind: 'pattern'; feature: FeatureSummary; pattern: PatternSummary; files?: string[] }
   | { kind: 'file'; uri: string; unmapped: boolean; parentId: string }
   | { kind: 'unmapped'; folders: UnmappedFolder[]; total: number }
   | { kind: 'unmappedFolder'; folder: UnmappedFolder; multiRoot: boolean }
@@ -64,12 +65,20 @@ export class FeatureMapProvider implements vscode.TreeDataProvider<FeatureMapNod
     try {
       if (!node) return await this.roots();
       switch (node.kind) {
-        case 'feature':
-          return node.feature.patterns.map((pattern) => ({ kind: 'pattern', feature: node.feature, pattern }));
+        case 'feature': {
+          // Read each pattern's files now, so its count is the number of files listed under it (excludes applied).
+          const { feature } = node;
+          return Promise.all(
+            feature.patterns.map(async (pattern): Promise<FeatureMapNode> => {
+              if (pattern.kind === 'exclude') return { kind: 'pattern', feature, pattern };
+              const files = await this.client.sendRequest(FeatureFilesRequest.type, { featureId: feature.id, pattern: pattern.pattern });
+              return { kind: 'pattern', feature, pattern, files: files.sort() };
+            }),
+          );
+        }
         case 'pattern': {
-          const uris = await this.client.sendRequest(FeatureFilesRequest.type, { featureId: node.feature.id, pattern: node.pattern.pattern });
           const parentId = this.idOf(node);
-          return uris.sort().map((uri) => ({ kind: 'file', uri, unmapped: false, parentId }));
+          return (node.files ?? []).map((uri) => ({ kind: 'file', uri, unmapped: false, parentId }));
         }
         case 'unmapped':
           return node.folders.map((folder) => ({ kind: 'unmappedFolder', folder, multiRoot: new Set(node.folders.map((f) => f.workspaceFolderUri)).size > 1 }));
@@ -153,11 +162,20 @@ export class FeatureMapProvider implements vscode.TreeDataProvider<FeatureMapNod
       }
       case 'pattern': {
         const { pattern } = node;
-        const exclude = pattern.kind === 'exclude';
-        const item = new vscode.TreeItem(pattern.pattern, !exclude && pattern.fileCount > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-        item.description = exclude ? `excludes ${countOf(pattern.fileCount, 'file')}` : countOf(pattern.fileCount, 'file');
-        item.tooltip = `${exclude ? 'Excluded from' : 'Part of'} ${node.feature.name} · line ${pattern.line} of the map${pattern.fileCount === 0 ? ' · matches no file' : ''}`;
-        item.iconPath = new vscode.ThemeIcon(exclude ? 'circle-slash' : pattern.fileCount === 0 ? 'warning' : 'filter');
+        if (pattern.kind === 'exclude') {
+          const item = new vscode.TreeItem(pattern.pattern, vscode.TreeItemCollapsibleState.None);
+          item.description = `excludes ${countOf(pattern.fileCount, 'file')}`;
+          item.tooltip = `Excluded from ${node.feature.name} · line ${pattern.line} of the map`;
+          item.iconPath = new vscode.ThemeIcon('circle-slash');
+          item.contextValue = FeatureMapContext.pattern;
+          return item;
+        }
+        const count = node.files?.length ?? 0;
+        const excluded = pattern.fileCount - count;
+        const item = new vscode.TreeItem(pattern.pattern, count > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.description = `${countOf(count, 'file')}${excluded > 0 ? ` · ${excluded} excluded` : ''}`;
+        item.tooltip = `Part of ${node.feature.name} · line ${pattern.line} of the map${pattern.fileCount === 0 ? ' · matches no file' : ''}`;
+        item.iconPath = new vscode.ThemeIcon(pattern.fileCount === 0 ? 'warning' : 'filter');
         item.contextValue = FeatureMapContext.pattern;
         return item;
       }

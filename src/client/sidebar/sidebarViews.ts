@@ -45,6 +45,8 @@ export interface SidebarApi {
   exploreModel(): ExploreViewModel | undefined;
   readonly onDidRenderExplore: vscode.Event<Rendered<ExploreViewModel>>;
   waitForExplore(predicate: (rendered: Rendered<ExploreViewModel>) => boolean, timeoutMs?: number): Promise<Rendered<ExploreViewModel>>;
+  /** Opens a feature in Explore as a click on its card does (the webview remembers opened features itself). */
+  openExploreFeature(featureId: string | undefined): Promise<void>;
 
   /** The Feature Map tree as VS Code reads it: the children of `node` (top level when absent) with their tree items. */
   featureMapChildren(node?: FeatureMapNode): Promise<FeatureMapEntry[]>;
@@ -128,6 +130,7 @@ export function registerSidebarViews(context: vscode.ExtensionContext, client: L
     onDidRenderExplore: exploreView.webview.onDidRender,
     waitForExplore: (predicate, timeoutMs = 20_000) =>
       waitForRender(exploreView.webview, () => exploreView.webview.lastRendered(), exploreView.webview.onDidRender, predicate, timeoutMs),
+    openExploreFeature: (featureId) => exploreView.open(featureId),
     featureMapChildren: async (node) => {
       const children = await featureMap.getChildren(node);
       return children.map((child) => ({ node: child, item: featureMap.getTreeItem(child) }));
