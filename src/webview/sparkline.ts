@@ -47,7 +47,9 @@ export function sparkline(values: readonly number[], label: string): SVGElement 
     },
     svg('title', {}, label),
     svg('polyline', { class: 'sparkline-line', points: points.map((p) => `${p.x},${p.y}`).join(' '), fill: 'none', 'vector-effect': 'non-scaling-stroke' }),
-    svg('circle', { class: 'sparkline-last', cx: String(last.x), cy: String(last.y), r: '2' }),
+    // A zero-length round-capped stroke stays a dot however the line is stretched to the view's width (a circle
+    // would become an ellipse under preserveAspectRatio="none").
+    svg('path', { class: 'sparkline-last', d: `M${last.x} ${last.y}l0 0`, 'vector-effect': 'non-scaling-stroke' }),
   );
   return element;
 }
