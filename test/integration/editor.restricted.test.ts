@@ -2,11 +2,12 @@
 // `customerLens.endpoint` is ignored (the map's context file keeps working), a user-level one is used, and no
 // token is sent. The endpoint is a small protocol v1 server on 127.0.0.1 that records every request.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { CustomerLensApi } from '../../src/client/customerLensContext';
-import { FileContextRequest } from '../../src/shared/lspProtocol';
+import type { FileContextResult } from '../../src/shared/lspProtocol';
 import { activateExtension, codeLenses, fixtureUri, openFixture, waitFor } from './support';
 
 interface Recorded {
@@ -46,7 +47,9 @@ describe('editor in Restricted Mode', () => {
     await new Promise<void>((resolve) => endpoint?.server.close(() => resolve()));
   });
 
-  const fileContext = () => api.client.sendRequest(FileContextRequest.type, { uri: fixtureUri('src/checkout/couponStep.ts').toString() });
+  // By method name: the request type objects of this test bundle are not the extension's own.
+  const fileContext = () =>
+    api.client.sendRequest<FileContextResult>('customerLens/fileContext', { uri: fixtureUri('src/checkout/couponStep.ts').toString() });
 
   it('ignores an endpoint from the workspace settings and keeps using the context file', async () => {
     const editor = await openFixture('src/checkout/couponStep.ts');
@@ -54,7 +57,8 @@ describe('editor in Restricted Mode', () => {
     // codeLens.enabled rides along as proof that the server has read the new workspace settings.
     await config.update('endpoint', endpoint.url, vscode.ConfigurationTarget.Workspace);
     await config.update('codeLens.enabled', false, vscode.ConfigurationTarget.Workspace);
-    assert.equal(vscode.workspace.getConfiguration('customerLens').inspect('endpoint')?.workspaceValue, endpoint.url);
+    const written = fs.readFileSync(fixtureUri('.vscode/settings.json').fsPath, 'utf8');
+    assert.ok(written.includes(endpoint.url), `the workspace settings hold the endpoint:\n${written}`);
     await waitFor('the CodeLens to go away (the server read the workspace settings)', async () => {
       const lenses = await codeLenses(editor.document.uri);
       return lenses.every((lens) => lens.command?.command !== 'customerLens.openSidebar');
