@@ -416,3 +416,53 @@ describe('language server over LSP (storefront fixture, context file)', function
     });
   });
 });
+
+describe('language server over LSP: multi-root', function () {
+  this.timeout(30_000);
+  let storefront: string;
+  let docs: string;
+  let client: TestLspClient;
+
+  before(async () => {
+    storefront = copyFixture();
+    docs = fs.mkdtempSync(path.join(path.dirname(storefront), 'customer-lens-docs-'));
+    fs.mkdirSync(path.join(docs, 'guides'));
+    fs.writeFileSync(path.join(docs, 'guides', 'checkout.md'), '# Checkout guide\n');
+    fs.writeFileSync(
+      path.join(docs, '.customer-lens.yml'),
+      'version: 1\nfeatures:\n  - id: help-center\n    name: Help center\n    paths: [/guides/]\n',
+    );
+    client = await TestLspClient.start({ folders: [storefront, docs] });
+  });
+  after(async () => {
+    await client?.stop();
+    fs.rmSync(storefront, { recursive: true, force: true });
+    fs.rmSync(docs, { recursive: true, force: true });
+  });
+
+  it('resolves each file against its own folder’s map', async () => {
+    const guide = await client.request<ExplainResult>(ExplainRequest.method, { uri: uriOf(path.join(docs, 'guides', 'checkout.md')) });
+    assert.deepEqual(guide.features.map((f) => f.featureId), ['help-center']);
+    assert.equal(guide.map.workspaceFolderUri, uriOf(docs));
+    assert.equal(guide.path, 'guides/checkout.md');
+    const code = await client.request<ExplainResult>(ExplainRequest.method, { uri: uriOf(path.join(storefront, 'src', 'checkout', 'cart.ts')) });
+    assert.deepEqual(code.features.map((f) => f.featureId), ['checkout']);
+    assert.equal(code.map.workspaceFolderUri, uriOf(storefront));
+  });
+
+  it('lists the features of every folder, each with its folder', async () => {
+    const features = await client.request<FeatureSummary[]>(FeatureListRequest.method);
+    const helpCenter = features.find((f) => f.id === 'help-center');
+    assert.equal(helpCenter?.workspaceFolderUri, uriOf(docs));
+    assert.equal(helpCenter?.fileCount, 1);
+    assert.equal(helpCenter?.hasContext, false, 'the docs folder has no context source');
+    assert.equal(features.find((f) => f.id === 'checkout')?.workspaceFolderUri, uriOf(storefront));
+  });
+
+  it('a file outside every folder has no map', async () => {
+    const outside = await client.request<FileContextResult>(FileContextRequest.method, { uri: 'file:///nowhere/else.ts' });
+    assert.equal(outside.map.state, 'none');
+    assert.equal(outside.path, undefined);
+    assert.deepEqual(outside.features, []);
+  });
+});
