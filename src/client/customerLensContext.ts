@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import {
   LanguageClient,
+  RevealOutputChannelOn,
   State,
   TransportKind,
   type LanguageClientOptions,
@@ -122,6 +123,8 @@ export class CustomerLensContext implements vscode.Disposable {
       // Anchors can be in any file, so every file document goes to the server (the map files included).
       documentSelector: [{ scheme: 'file' }],
       outputChannel: this.log,
+      // Calm by default: errors are in the log, which never jumps into view by itself.
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
       initializationOptions: () => this.initializationOptions(),
       markdown: { isTrusted: { enabledCommands: HOVER_COMMANDS }, supportHtml: false },
       diagnosticCollectionName: 'customer-lens',
