@@ -4,7 +4,8 @@
 // - a segment trie keyed by the pattern's literal prefix (`/src/checkout/` sits at src → checkout; the map folder of
 //   a nested map is part of that prefix), checked for the paths that walk through that node;
 // - a hash of literal names for `name` and `**/name` (keyed by the name, checked when a path has that segment);
-// - a hash of extensions for `*.ext`-like file-name suffixes (keyed by what follows the last dot);
+// - a hash of file-name suffixes for `*.ext`-like patterns, keyed by the suffix from its first dot (`.payment.ts`),
+//   looked up once per dot of the file name;
 // - what is left (`*test*`, `/*/x`, `**/a/b`) sits at the trie node of its literal prefix, usually the map folder.
 // Every candidate is then confirmed with the full pattern, so the index only prunes and can never change an answer.
 import * as path from 'node:path';
@@ -58,10 +59,6 @@ export function splitPath(relativePath: string): SplitPath {
   return { segments, isDir: isDir || segments.length === 0, outside, text };
 }
 
-function extensionKey(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return dot < 0 ? '' : name.slice(dot + 1);
-}
 
 /** The patterns of a workspace map, indexed. Build once per map; queries are cheap. */
 export class PatternIndex {
@@ -76,16 +73,16 @@ export class PatternIndex {
   }
 
   private add(entry: IndexedPattern): void {
-    const { segments, literalPrefix, dirOnly } = entry.compiled;
+    const { segments, literalPrefix, dirOnly, tail } = entry.compiled;
     // `prefix/**/name` or `prefix/**/*suffix`: index by the last name instead of walking the trie.
-    if (literalPrefix === segments.length - 2 && segments[literalPrefix].kind === 'globstar') {
+    if (tail) {
       const last = segments[segments.length - 1];
       if (last.kind === 'literal') {
         push(this.byName, last.text, entry);
         return;
       }
       if (last.kind === 'glob' && !dirOnly && /^\*[^*?]*\.[^*?]*$/.test(last.text)) {
-        push(this.bySuffix, extensionKey(last.text), entry);
+        push(this.bySuffix, last.text.slice(last.text.indexOf('.')), entry);
         return;
       }
     }
@@ -118,8 +115,11 @@ export class PatternIndex {
       }
     }
     if (!isDir && segments.length > 0 && this.bySuffix.size > 0) {
-      const candidates = this.bySuffix.get(extensionKey(segments[segments.length - 1]));
-      if (candidates) for (const entry of candidates) confirm(entry, path, found);
+      const name = segments[segments.length - 1];
+      for (let dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
+        const candidates = this.bySuffix.get(name.slice(dot));
+        if (candidates) for (const entry of candidates) if (patternMatches(entry.compiled, segments, false)) found.push(entry);
+      }
     }
     return found;
   }

@@ -24,6 +24,11 @@ export interface CompiledPattern {
    * rule: `docs/*` does not match `docs/a/b.md`).
    */
   expandable: boolean;
+  /**
+   * The pattern is a literal prefix, `**`, and one last name (`*.ts`, `README.md` rebased onto the map folder): the
+   * common shape of unanchored patterns, matched without trying every depth.
+   */
+  tail?: 'glob' | 'literal';
 }
 
 /** Splits a root-relative folder into segments (`''` is the root). */
@@ -60,7 +65,12 @@ export function compilePattern(pattern: string, base: readonly string[]): Compil
   while (literalPrefix < segments.length && segments[literalPrefix].kind === 'literal') literalPrefix++;
   const last = own[own.length - 1];
   const expandable = dirOnly || last === undefined || last.kind !== 'glob';
-  return { segments, literalPrefix, dirOnly, expandable };
+  const compiled: CompiledPattern = { segments, literalPrefix, dirOnly, expandable };
+  if (literalPrefix === segments.length - 2 && segments[literalPrefix].kind === 'globstar') {
+    const tail = segments[segments.length - 1].kind;
+    if (tail === 'literal' || tail === 'glob') compiled.tail = tail;
+  }
+  return compiled;
 }
 
 function segmentMatches(segment: PatternSegment, name: string): boolean {
@@ -74,7 +84,27 @@ function segmentMatches(segment: PatternSegment, name: string): boolean {
  * file below it. `from` skips segments already known to equal the pattern's literal prefix.
  */
 export function patternMatches(pattern: CompiledPattern, path: readonly string[], isDir: boolean, from = 0): boolean {
+  if (pattern.tail) return matchTail(pattern, path, isDir, from);
   return matchFrom(pattern, from, path, from, isDir);
+}
+
+function matchTail(p: CompiledPattern, path: readonly string[], isDir: boolean, from: number): boolean {
+  const n = path.length;
+  const prefix = p.literalPrefix;
+  if (n < prefix) return false;
+  for (let i = from; i < prefix; i++) if ((p.segments[i] as { text: string }).text !== path[i]) return false;
+  const last = p.segments[p.segments.length - 1];
+  if (last.kind === 'glob') {
+    // A wildcard last name ends on a file name (or, written with a trailing "/", on a folder with everything below).
+    if (!p.dirOnly) return !isDir && n > prefix && last.regex.test(path[n - 1]);
+    const end = isDir ? n : n - 1;
+    for (let i = prefix; i < end; i++) if (last.regex.test(path[i])) return true;
+    return false;
+  }
+  // A literal last name matches a file of that name, or a folder of that name and everything below it.
+  const end = isDir || p.dirOnly ? (isDir ? n : n - 1) : n;
+  for (let i = prefix; i < end; i++) if (path[i] === (last as { text: string }).text) return true;
+  return false;
 }
 
 function matchFrom(p: CompiledPattern, pi: number, path: readonly string[], si: number, isDir: boolean): boolean {
