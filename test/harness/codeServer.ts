@@ -18,6 +18,8 @@ export interface CodeServerOptions {
   trust?: 'trusted' | 'untrusted';
   /** Lets the workbench honour the `payload` URL parameter (extension tests) and call `codeAutomationExit`. */
   testDriver?: boolean;
+  /** User settings on top of the quiet defaults (e.g. `customerLens.endpoint`). */
+  settings?: Record<string, unknown>;
   /** Extra environment for the server and the extension host it forks. */
   env?: NodeJS.ProcessEnv;
   /** Output of the server goes here. */
@@ -40,7 +42,7 @@ export interface CodeServer {
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const { runtime, dirs } = options;
   const trust = options.trust ?? 'trusted';
-  writeUserSettings(dirs.userDataDir, trust);
+  writeUserSettings(dirs.userDataDir, trust, options.settings);
   fs.mkdirSync(dirs.extensionsDir, { recursive: true });
   const port = options.port ?? (await freePort());
   const args = [

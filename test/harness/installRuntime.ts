@@ -57,6 +57,7 @@ async function ensureCodeServer(node: string, log: (line: string) => void): Prom
   const lockHash = createHash('sha256').update(fs.readFileSync(path.join(source, 'package-lock.json'))).digest('hex').slice(0, 10);
   const dir = path.join(cacheRoot, `code-server-${codeServerVersion}-node-${nodeVersion}-${lockHash}`);
   await installOnce(dir, log, `code-server ${codeServerVersion} (compiles native modules)`, async (staging) => {
+    checkBuildPrerequisites();
     copyManifest(source, staging);
     const nodeHome = path.dirname(path.dirname(node));
     const env = {
@@ -68,6 +69,19 @@ async function ensureCodeServer(node: string, log: (line: string) => void): Prom
     await npm(node, 'ci', staging, env, 15 * 60_000);
   });
   return path.join(dir, 'node_modules', 'code-server');
+}
+
+/** code-server's postinstall compiles native modules; say what is missing before a 2-minute build fails on it. */
+function checkBuildPrerequisites(): void {
+  if (process.platform !== 'linux') return;
+  const missing: string[] = [];
+  if (!['/usr/include/gssapi/gssapi.h', '/usr/include/gssapi.h'].some((header) => fs.existsSync(header))) missing.push('libkrb5-dev (gssapi headers for the kerberos module)');
+  for (const tool of ['make', 'g++', 'python3']) {
+    if (!(process.env.PATH ?? '').split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, tool)))) missing.push(`${tool} (node-gyp)`);
+  }
+  if (missing.length > 0) {
+    throw new Error(`Cannot build code-server's native modules; missing: ${missing.join(', ')}.\nOn Debian or Ubuntu: sudo apt-get install -y --no-install-recommends libkrb5-dev build-essential python3`);
+  }
 }
 
 /** Installs into `<dir>.staging-<pid>` and renames it to `dir` when complete, so a half install is never used. */

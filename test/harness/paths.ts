@@ -23,13 +23,19 @@ export const vscodeTestDir = path.join(repoRoot, '.vscode-test');
 /** Screenshots and logs a person looks at after a run (git-ignored). */
 export const testResultsDir = path.join(repoRoot, 'test-results');
 
-/** The sample workspace, or the harness's own tiny one while the sample is not there yet. */
+/** The sample workspace the demo opens and the integration and UI tests run against (on a copy). */
 export function sampleWorkspace(): string {
   const storefront = path.join(repoRoot, 'test', 'fixtures', 'storefront');
-  const smoke = path.join(repoRoot, 'test', 'fixtures', 'harness-smoke');
-  return hasMapFile(storefront) ? storefront : smoke;
+  if (!fs.existsSync(path.join(storefront, '.customer-lens.yml'))) {
+    throw new Error(`the sample workspace ${storefront} has no .customer-lens.yml; restore it with \`git checkout -- test/fixtures/storefront\``);
+  }
+  return storefront;
 }
 
-function hasMapFile(folder: string): boolean {
-  return ['.customer-lens.yml', '.customer-lens.yaml', '.customer-lens.json'].some((name) => fs.existsSync(path.join(folder, name)));
+/** Copies the sample workspace into `folder` and returns the copy: runs may edit files without touching the fixture. */
+export function copySampleWorkspace(folder: string): string {
+  const source = sampleWorkspace();
+  const copy = path.join(folder, path.basename(source));
+  fs.cpSync(source, copy, { recursive: true, filter: (file) => path.basename(file) !== 'node_modules' });
+  return copy;
 }

@@ -25,9 +25,10 @@ const quietSettings = {
  * Writes `<userDataDir>/User/settings.json`. For an untrusted run, workspace trust stays on and the startup prompt
  * is turned off: the folder then simply opens in Restricted Mode, as it does for a user who has not trusted it yet.
  */
-export function writeUserSettings(userDataDir: string, trust: 'trusted' | 'untrusted'): void {
+export function writeUserSettings(userDataDir: string, trust: 'trusted' | 'untrusted', extra: Record<string, unknown> = {}): void {
   const settings = {
     ...quietSettings,
+    ...extra,
     ...(trust === 'untrusted' ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {}),
   };
   const dir = path.join(userDataDir, 'User');

@@ -2,10 +2,11 @@
 // bundle per `*.test.ts`. `vscode` comes from the extension host; mocha is loaded from the repository's node_modules.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
+import { copySampleWorkspace, repoRoot } from '../harness/paths';
 
 const sourceDir = __dirname;
-const repoRoot = path.resolve(sourceDir, '..', '..');
 
 /** Where the compiled suite goes; `extensionTestsPath` is `index.js` in this folder. */
 export const suiteOutDir = path.join(repoRoot, 'out', 'test', 'integration');
@@ -29,9 +30,24 @@ export async function buildSuite(): Promise<string> {
   return path.join(suiteOutDir, 'index.js');
 }
 
+/**
+ * `tsx test/integration/buildSuite.ts [--workspace-copy <dir>]`: builds the suite; with --workspace-copy also puts a
+ * fresh copy of the sample workspace in <dir> (the F5 "Extension Tests" launch opens it, so tests never edit the
+ * fixture itself).
+ */
 if (require.main === module) {
+  const { values } = parseArgs({ options: { 'workspace-copy': { type: 'string' } } });
   buildSuite().then(
-    (index) => console.log(`built ${index}`),
+    (index) => {
+      console.log(`built ${path.relative(repoRoot, index)}`);
+      const into = values['workspace-copy'];
+      if (into) {
+        const folder = path.resolve(repoRoot, into);
+        fs.rmSync(folder, { recursive: true, force: true });
+        fs.mkdirSync(folder, { recursive: true });
+        console.log(`copied the sample workspace to ${path.relative(repoRoot, copySampleWorkspace(folder))}`);
+      }
+    },
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : error);
       process.exit(1);

@@ -9,7 +9,7 @@ import { buildExtension } from '../harness/buildExtension';
 import { freshDirs, startCodeServer } from '../harness/codeServer';
 import { runExtensionTests } from '../harness/extensionTests';
 import { ensureRuntime } from '../harness/installRuntime';
-import { repoRoot, sampleWorkspace, testResultsDir } from '../harness/paths';
+import { copySampleWorkspace, repoRoot, sampleWorkspace, testResultsDir } from '../harness/paths';
 import { stopAllGroups } from '../harness/processGroup';
 import { buildSuite, suiteOutDir } from './buildSuite';
 import { grepVariable, groupVariable, testGroups, type TestGroup } from './testGroups';
@@ -54,12 +54,9 @@ async function runGroup(group: TestGroup, runtime: Awaited<ReturnType<typeof ens
   const logDir = path.join(testResultsDir, 'integration', group.name);
   fs.rmSync(logDir, { recursive: true, force: true });
   fs.mkdirSync(logDir, { recursive: true });
-  // Tests may edit files (a broken map, a new context file): they work on a copy, never on the fixture itself.
-  const source = sampleWorkspace();
-  const workspace = path.join(scratch, path.basename(source));
-  fs.cpSync(source, workspace, { recursive: true, filter: (file) => path.basename(file) !== 'node_modules' });
+  const workspace = copySampleWorkspace(scratch);
 
-  console.log(`\n== ${group.name} (${group.trust === 'trusted' ? 'trusted workspace' : 'Restricted Mode'}): ${path.relative(repoRoot, source)} ==`);
+  console.log(`\n== ${group.name} (${group.trust === 'trusted' ? 'trusted workspace' : 'Restricted Mode'}): ${path.relative(repoRoot, sampleWorkspace())} ==`);
   const server = await startCodeServer({
     runtime,
     dirs: freshDirs(path.join(scratch, 'vscode')),

@@ -1,0 +1,95 @@
+// `npm run demo [-- --port 8080]`: installs code-server (once), builds and packages the extension, installs the
+// .vsix, serves the sample workspace's customer context over HTTP with the reference server, and opens the sample
+// workspace in code-server. Prints the URL; Ctrl+C stops everything.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { packageExtension } from './buildExtension';
+import { freshDirs, installExtension, startCodeServer } from './codeServer';
+import { ensureRuntime } from './installRuntime';
+import { copySampleWorkspace, repoRoot, vscodeTestDir } from './paths';
+import { spawnGroup, stopAllGroups } from './processGroup';
+
+const { values: options } = parseArgs({ options: { port: { type: 'string', default: '0' } } });
+
+const say = (line: string) => console.log(line);
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  say('Preparing code-server (installed once into the cache, about 2 minutes the first time)...');
+  const runtime = await ensureRuntime(say);
+  say('Building and packaging the extension...');
+  const { vsix, bytes } = await packageExtension();
+  say(`Packaged ${path.relative(repoRoot, vsix)} (${(bytes / 1024).toFixed(0)} KB).`);
+
+  const demoDir = path.join(vscodeTestDir, 'demo');
+  const dirs = freshDirs(demoDir);
+  await installExtension(runtime, dirs, vsix, path.join(demoDir, 'install-extension.log'));
+  const workspace = copySampleWorkspace(demoDir);
+
+  const endpoint = await startReferenceServer(path.join(workspace, 'customer-context.json'));
+  const server = await startCodeServer({
+    runtime,
+    dirs,
+    ...(Number(options.port) > 0 ? { port: Number(options.port) } : {}),
+    settings: endpoint ? { 'customerLens.endpoint': endpoint } : {},
+    logFile: path.join(demoDir, 'code-server.log'),
+  });
+
+  say('');
+  say(`Customer Lens demo is ready (${((Date.now() - started) / 1000).toFixed(0)} s). Open this URL in a browser:`);
+  say('');
+  say(`    ${server.folderUrl(workspace)}`);
+  say('');
+  say(`Workspace: ${workspace} (a copy of test/fixtures/storefront; edit it freely)`);
+  say(endpoint ? `Customer context: reference server at ${endpoint} (customerLens.endpoint), serving customer-context.json` : 'Customer context: customer-context.json, named by the map (no endpoint)');
+  say('Try: open src/checkout/couponStep.ts, hover `applyCoupon`, open the Customer Lens view in the activity bar.');
+  say(`Logs: ${path.relative(repoRoot, demoDir)}/*.log. Press Ctrl+C to stop.`);
+
+  const code = await server.process.exited;
+  say(`code-server stopped unexpectedly (${code}):\n${server.process.tail()}`);
+  return 1;
+}
+
+/**
+ * Starts `customer-lens serve` on a free port and returns its URL, or undefined (with the reason printed) when the
+ * built CLI cannot serve: the demo then shows the context file path instead of pretending to have an endpoint.
+ */
+async function startReferenceServer(dataFile: string): Promise<string | undefined> {
+  const cli = path.join(repoRoot, 'dist', 'cli', 'customerLens.js');
+  if (!fs.existsSync(dataFile)) {
+    say(`No reference context server: ${dataFile} does not exist.`);
+    return undefined;
+  }
+  let announced: (url: string) => void = () => undefined;
+  const url = new Promise<string>((resolve) => (announced = resolve));
+  const server = spawnGroup(process.execPath, [cli, 'serve', '--data', dataFile, '--port', '0'], {
+    logFile: path.join(vscodeTestDir, 'demo', 'context-server.log'),
+    onLine: (line) => {
+      const match = /\bat (https?:\/\/\S+)$/.exec(line);
+      if (match) announced(match[1]);
+    },
+  });
+  const outcome = await Promise.race([
+    url,
+    server.exited.then((code) => ({ exited: code })),
+    new Promise<{ timedOut: true }>((resolve) => setTimeout(() => resolve({ timedOut: true }), 15_000)),
+  ]);
+  if (typeof outcome === 'string') return outcome;
+  await server.stop();
+  const reason = 'exited' in outcome ? `customer-lens serve exited with code ${outcome.exited}` : 'customer-lens serve did not print its URL within 15 s';
+  say(`No reference context server (${reason}); the extension reads the context file instead.\n${server.tail(5)}`);
+  return undefined;
+}
+
+main().then(
+  async (code) => {
+    await stopAllGroups();
+    process.exit(code);
+  },
+  async (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    await stopAllGroups();
+    process.exit(1);
+  },
+);
