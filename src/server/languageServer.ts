@@ -21,6 +21,7 @@ import {
   DidChangeTokenNotification,
   ExplainRequest,
   FeatureFilesRequest,
+  FeatureContextRequest,
   FeatureListRequest,
   FileContextRequest,
   RefreshRequest,
@@ -33,7 +34,7 @@ import { explainFile, fileContext } from './fileContext';
 import { provideHover } from './hover';
 import { MapDiagnostics } from './mapDiagnostics';
 import { provideCompletion, provideDocumentLinks, provideMapHover } from './mapEditing';
-import { addToFeature, createMap, featureFiles, listFeatures, unmappedFiles } from './requests';
+import { addToFeature, createMap, featureContext, featureFiles, listFeatures, unmappedFiles } from './requests';
 import { errorText, settingsOf, VIEW_BUDGET_MS, type ServerContext } from './serverContext';
 import { parseInitializationOptions, SettingsStore, TokenStore } from './settings';
 import { uriToPath } from './uris';
@@ -220,6 +221,7 @@ export function startLanguageServer(connection: Connection): void {
     return result;
   });
   connection.onRequest(FeatureListRequest.type, () => listFeatures(ready()));
+  connection.onRequest(FeatureContextRequest.type, (params) => featureContext(ready(), params));
   connection.onRequest(FeatureFilesRequest.type, (params) => featureFiles(ready(), params));
   connection.onRequest(UnmappedFilesRequest.type, () => unmappedFiles(ready()));
   connection.onRequest(AddToFeatureRequest.type, (params) => addToFeature(ready(), params));

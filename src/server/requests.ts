@@ -11,6 +11,8 @@ import type {
   AddToFeatureParams,
   AddToFeatureResult,
   CreateMapParams,
+  FeatureContextParams,
+  FeatureContextResult,
   FeatureFilesParams,
   FeatureSummary,
   PatternSummary,
@@ -61,6 +63,20 @@ export async function listFeatures(ctx: ServerContext): Promise<FeatureSummary[]
     }
   }
   return result;
+}
+
+/** `customerLens/featureContext`: one feature's context by id, for Explore (a feature may have no files yet). */
+export async function featureContext(ctx: ServerContext, params: FeatureContextParams): Promise<FeatureContextResult> {
+  const folder = ctx.workspace.all().find((candidate) => candidate.uri === params.workspaceFolderUri);
+  const feature = folder?.map?.feature(params.featureId);
+  if (!folder?.map || !feature) {
+    throw new ResponseError(ErrorCodes.InvalidParams, `there is no feature "${params.featureId}" in the map of ${params.workspaceFolderUri}`);
+  }
+  const settings = await settingsOf(ctx, folder);
+  const lookup = await ctx.hub.lookup({ uri: folder.uri, contextFiles: folder.map.contextFiles }, settings, [feature.id], {
+    budgetMs: VIEW_BUDGET_MS,
+  });
+  return { context: lookup.features[feature.id], links: feature.links.map((link) => ({ ...link })), freshness: lookup.freshness };
 }
 
 function patternSummaries(folder: FolderState, feature: MapFeature): PatternSummary[] {

@@ -149,6 +149,28 @@ export namespace FeatureListRequest {
   export const type = new RequestType0<FeatureSummary[], void>(method);
 }
 
+/** Parameters of `customerLens/featureContext`. */
+export interface FeatureContextParams {
+  featureId: string;
+  /** The workspace folder whose map declares the feature. */
+  workspaceFolderUri: string;
+}
+
+/** One feature's customer context by id, with the map's links and the freshness of the answer. */
+export interface FeatureContextResult {
+  /** Absent when the context source has no data for this feature. */
+  context?: FeatureContext;
+  /** Links from the map file. */
+  links: Link[];
+  freshness: Freshness;
+}
+
+/** `customerLens/featureContext` (client → server): a feature's context by id, whether or not any file maps to it. */
+export namespace FeatureContextRequest {
+  export const method = 'customerLens/featureContext';
+  export const type = new RequestType<FeatureContextParams, FeatureContextResult, void>(method);
+}
+
 /** Parameters of `customerLens/featureFiles`. */
 export interface FeatureFilesParams {
   featureId: string;

@@ -8,6 +8,7 @@ import {
   AddToFeatureRequest,
   CreateMapRequest,
   ExplainRequest,
+  FeatureContextRequest,
   FeatureFilesRequest,
   FeatureListRequest,
   FileContextRequest,
@@ -15,6 +16,7 @@ import {
   UnmappedFilesRequest,
   type AddToFeatureResult,
   type ExplainResult,
+  type FeatureContextResult,
   type FeatureSummary,
   type FileContextResult,
   type UnmappedFolder,
@@ -235,6 +237,24 @@ describe('language server over LSP (storefront fixture, context file)', function
       assert.equal(checkout.usageHeadline?.label, 'Checkouts started');
       assert.equal(checkout.hasContext, true);
       assert.equal(features.find((f) => f.id === 'mobile-checkout')!.hasContext, false);
+    });
+
+    it('customerLens/featureContext: a feature\'s context and map links by id, and an error for an unknown id', async () => {
+      const [checkout] = (await client.request<FeatureSummary[]>(FeatureListRequest.method)).filter((f) => f.id === 'checkout');
+      const result = await client.request<FeatureContextResult>(FeatureContextRequest.method, {
+        featureId: 'checkout',
+        workspaceFolderUri: checkout!.workspaceFolderUri,
+      });
+      assert.equal(result.context?.problems?.[0]?.title, 'Coupon codes rejected at the coupon step');
+      assert.deepEqual(
+        result.links.map((l) => l.title),
+        ['Checkout spec', 'Funnel dashboard'],
+      );
+      assert.equal(result.freshness.source, 'file');
+      await assert.rejects(
+        client.request(FeatureContextRequest.method, { featureId: 'no-such-feature', workspaceFolderUri: checkout!.workspaceFolderUri }),
+        /no feature "no-such-feature"/,
+      );
     });
 
     it('customerLens/featureFiles: a feature, and one of its patterns', async () => {

@@ -2,8 +2,7 @@
 // brings in grouped by folder, with the map's own comment saying why) and its customers.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { FeatureContext, Link } from '../../shared/contextProtocol';
-import { FeatureFilesRequest, FeatureListRequest, FileContextRequest, type FeatureSummary } from '../../shared/lspProtocol';
+import { FeatureContextRequest, FeatureFilesRequest, FeatureListRequest, type FeatureSummary } from '../../shared/lspProtocol';
 import type { ExploreDetailView, ExploreViewModel } from '../../shared/webviewProtocol';
 import { exploreDetailView, exploreFeatureView, moduleView } from './exploreViewModel';
 import { errorText, handleSidebarAction, workspaceHasMap } from './sidebarActions';
@@ -99,16 +98,10 @@ export class ExploreViewProvider implements vscode.WebviewViewProvider, vscode.D
     );
     const mapText = await this.readText(summary.mapFileUri);
     const modules = patterns.map((pattern, index) => moduleView(pattern, files[index] ?? [], summary.workspaceFolderUri, summary.mapFileUri, mapText));
-    // Context and links come with a file of the feature; any file will do.
-    const firstFile = files.flat()[0];
-    let context: FeatureContext | undefined;
-    let links: Link[] = [];
-    if (firstFile !== undefined) {
-      const result = await this.client.sendRequest(FileContextRequest.type, { uri: firstFile });
-      const feature = result.features.find((candidate) => candidate.id === summary.id);
-      context = feature?.context;
-      links = feature?.links ?? [];
-    }
+    const { context, links } = await this.client.sendRequest(FeatureContextRequest.type, {
+      featureId: summary.id,
+      workspaceFolderUri: summary.workspaceFolderUri,
+    });
     return exploreDetailView(summary, modules, context, links);
   }
 
