@@ -10,7 +10,13 @@ function lineStart(text: string, offset: number): number {
 
 function lineEnd(text: string, offset: number): number {
   const end = text.indexOf('\n', offset);
-  return end < 0 ? text.length : end;
+  if (end < 0) return text.length;
+  return end > 0 && text[end - 1] === '\r' ? end - 1 : end;
+}
+
+/** The file's own line break, so an edit does not mix `\r\n` and `\n`. */
+function eol(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
 function quote(value: string, json: boolean, like?: Node): string {
@@ -50,12 +56,12 @@ function appendToSequence(text: string, seq: Node & { items: unknown[]; flow?: b
     const end = last.range[1];
     const multiline = text.slice(range[0], last.range[0]).includes('\n');
     const indent = text.slice(lineStart(text, last.range[0]), last.range[0]);
-    return insert(text, end, multiline ? `,\n${indent}${quote(value, json, last)}` : `, ${quote(value, json, last)}`);
+    return insert(text, end, multiline ? `,${eol(text)}${indent}${quote(value, json, last)}` : `, ${quote(value, json, last)}`);
   }
   const start = last.range as [number, number, number];
   const prefix = text.slice(lineStart(text, start[0]), start[0]);
   const marker = /^\s*-\s+$/.test(prefix) ? prefix : `${' '.repeat(Math.max(0, prefix.search(/\S/)))}- `;
-  return insert(text, lineEnd(text, start[1]), `\n${marker}${quote(value, json, last)}`);
+  return insert(text, lineEnd(text, start[1]), `${eol(text)}${marker}${quote(value, json, last)}`);
 }
 
 /** Adds a `paths` key to a feature mapping that has none. */
@@ -69,10 +75,10 @@ function addPathsKey(text: string, feature: YAMLMap, value: string, json: boolea
   if (feature.flow || json) {
     const multiline = text.slice((feature.range as [number, number, number])[0], firstKey[0]).includes('\n');
     const indent = text.slice(lineStart(text, firstKey[0]), firstKey[0]);
-    return insert(text, valueEnd, multiline ? `,\n${indent}${entry}` : `, ${entry}`);
+    return insert(text, valueEnd, multiline ? `,${eol(text)}${indent}${entry}` : `, ${entry}`);
   }
   const column = firstKey[0] - lineStart(text, firstKey[0]);
-  return insert(text, lineEnd(text, Math.max(valueEnd - 1, firstKey[0])), `\n${' '.repeat(column)}${entry}`);
+  return insert(text, lineEnd(text, Math.max(valueEnd - 1, firstKey[0])), `${eol(text)}${' '.repeat(column)}${entry}`);
 }
 
 /**
@@ -121,7 +127,7 @@ function isValidJson(text: string): boolean {
  */
 export function patternForPath(mapDir: string, absolutePath: string, isDirectory: boolean): string {
   const relative = path.relative(mapDir, absolutePath).split(path.sep).join('/');
-  if (relative === '' ) return '/';
+  if (relative === '') return '/';
   if (relative.startsWith('../') || relative === '..' || path.isAbsolute(relative)) {
     throw new Error(`${absolutePath} is not inside ${mapDir}, the folder of the map file`);
   }

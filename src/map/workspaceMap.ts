@@ -163,8 +163,17 @@ export async function loadWorkspaceMap(
       problems.push(fileProblem(extra, 'extra-map-file', `${path.basename(list[0])} in the same folder is used instead of this file; merge them and delete this one`));
     }
     const { text, problem } = await readMapFile(list[0]);
-    if (problem) problems.push(problem);
-    else parsed.push(parseMapFile(list[0], text as string));
+    if (problem) {
+      problems.push(problem);
+      continue;
+    }
+    try {
+      parsed.push(parseMapFile(list[0], text as string));
+    } catch (error) {
+      // parseMapFile reports bad input as problems; an exception here is a bug, and must not take the map down.
+      const reason = error instanceof Error ? error.message : String(error);
+      problems.push(fileProblem(list[0], 'internal-error', `this map file could not be read (${reason}); please report it with the file`));
+    }
   }
   for (const p of parsed) problems.push(...p.problems);
   if (parsed.length === 0) return { parsed, problems };

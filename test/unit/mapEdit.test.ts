@@ -117,3 +117,14 @@ describe('adding a pattern to a feature (comments and formatting preserved)', ()
     assert.throws(() => patternForPath(dir, path.resolve('/repo/other/a.ts'), false), /is not inside/);
   });
 });
+
+describe('adding a pattern to a map with Windows line endings', () => {
+  it('keeps \\r\\n line endings', () => {
+    const crlf = MAP.replace(/\n/g, '\r\n');
+    for (const id of ['checkout', 'onboarding', 'billing']) {
+      const edited = addPatternToFeature(crlf, YAML_FILE, id, '/new/');
+      assert.equal(edited.replace(/\r\n/g, '').includes('\n'), false, `${id}: no bare \\n`);
+      assert.ok(patternsOf(edited, YAML_FILE, id).includes('/new/'));
+    }
+  });
+});
