@@ -38,10 +38,12 @@ export class Workbench {
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: defaultTimeoutMs });
     await this.page.keyboard.press('Enter');
     await this.page.locator('.tab.active', { hasText: name }).waitFor({ timeout: defaultTimeoutMs });
+    // Quick Open leaves the keyboard focus in the editor, where the next steps type.
+    await this.page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: defaultTimeoutMs });
   }
 
   /**
-   * Points the mouse at `word` on the first editor line containing `lineText` until a hover containing `expected`
+   * In the editor `openFile` opened, points the mouse at `word` on the first line containing `lineText` until a hover containing `expected`
    * shows, and returns the hover's text (every provider's part: our card and, say, TypeScript's). A hover asked for
    * while the language server is still starting has no card; like a user, this moves away and points again.
    */
@@ -95,7 +97,12 @@ export class Workbench {
   async webviewText(testId: string, expected: string): Promise<string> {
     const frame = await this.webview(testId);
     const root = frame.locator(`[data-testid="${testId}"]`);
-    await root.filter({ hasText: expected }).waitFor({ timeout: defaultTimeoutMs });
+    try {
+      await root.filter({ hasText: expected }).waitFor({ timeout: defaultTimeoutMs });
+    } catch (error) {
+      const shown = await root.innerText().catch((reason: Error) => `(unreadable: ${reason.message})`);
+      throw new Error(`the webview [data-testid="${testId}"] did not show "${expected}" within ${defaultTimeoutMs} ms; it shows:\n${shown}`, { cause: error });
+    }
     return root.innerText();
   }
 
@@ -106,9 +113,8 @@ export class Workbench {
     return file;
   }
 
-  /** Scrolls the active editor to the first occurrence of `text` with the Find widget, then closes it. */
+  /** Scrolls the focused editor to the first occurrence of `text` with the Find widget, then closes it. */
   private async revealInEditor(text: string): Promise<void> {
-    await this.page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
     await this.page.keyboard.press('Control+F');
     const find = this.page.locator('.find-widget.visible textarea, .find-widget.visible input').first();
     await find.waitFor({ timeout: defaultTimeoutMs });
