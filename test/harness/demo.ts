@@ -8,7 +8,7 @@ import { packageExtension } from './buildExtension';
 import { freshDirs, installExtension, startCodeServer } from './codeServer';
 import { ensureRuntime } from './installRuntime';
 import { copySampleWorkspace, repoRoot, vscodeTestDir } from './paths';
-import { spawnGroup, stopAllGroups } from './processGroup';
+import { spawnGroup, stopAllGroups, stoppingOnSignal } from './processGroup';
 
 const { values: options } = parseArgs({ options: { port: { type: 'string', default: '0' } } });
 
@@ -47,6 +47,8 @@ async function main(): Promise<number> {
   say(`Logs: ${path.relative(repoRoot, demoDir)}/*.log. Press Ctrl+C to stop.`);
 
   const code = await server.process.exited;
+  // On Ctrl+C the signal handler stops everything and exits; code-server's exit is then no news.
+  if (stoppingOnSignal()) return new Promise<number>(() => undefined);
   say(`code-server stopped unexpectedly (${code}):\n${server.process.tail()}`);
   return 1;
 }

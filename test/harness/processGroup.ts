@@ -26,6 +26,12 @@ export interface SpawnOptions {
 
 const running = new Set<GroupProcess>();
 let handlersInstalled = false;
+let signalled: NodeJS.Signals | undefined;
+
+/** The signal (Ctrl+C and the like) that is stopping this process, if any: children exiting then is expected. */
+export function stoppingOnSignal(): NodeJS.Signals | undefined {
+  return signalled;
+}
 
 /** Starts `command` as the leader of a new process group. */
 export function spawnGroup(command: string, args: string[], options: SpawnOptions = {}): GroupProcess {
@@ -121,6 +127,7 @@ function installExitHandlers(): void {
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
+      signalled = signal;
       process.stderr.write(`\n${signal}: stopping child processes...\n`);
       void stopAllGroups().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     });
