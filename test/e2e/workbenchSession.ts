@@ -8,7 +8,7 @@ import { launchChromium } from '../harness/browser';
 import { packageExtension } from '../harness/buildExtension';
 import { freshDirs, installExtension, startCodeServer, type CodeServer } from '../harness/codeServer';
 import { ensureRuntime } from '../harness/installRuntime';
-import { copySampleWorkspace, testResultsDir } from '../harness/paths';
+import { copyWorkspace, sampleWorkspace, testResultsDir } from '../harness/paths';
 import { Workbench } from './workbench';
 
 export interface WorkbenchSession {
@@ -33,7 +33,7 @@ export async function openWorkbench(): Promise<WorkbenchSession> {
   fs.mkdirSync(screenshotDir, { recursive: true });
   const dirs = freshDirs(path.join(scratch, 'vscode'));
   await installExtension(runtime, dirs, vsix, path.join(screenshotDir, 'install-extension.log'));
-  const workspace = copySampleWorkspace(scratch);
+  const workspace = copyWorkspace(sampleWorkspace, scratch);
 
   let server: CodeServer | undefined;
   let browser: Browser | undefined;

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { packageExtension } from './buildExtension';
 import { freshDirs, installExtension, startCodeServer } from './codeServer';
 import { ensureRuntime } from './installRuntime';
-import { copySampleWorkspace, repoRoot, vscodeTestDir } from './paths';
+import { copyWorkspace, repoRoot, sampleWorkspace, vscodeTestDir } from './paths';
 import { spawnGroup, stopAllGroups, stoppingOnSignal } from './processGroup';
 
 const { values: options } = parseArgs({ options: { port: { type: 'string', default: '0' } } });
@@ -25,7 +25,7 @@ async function main(): Promise<number> {
   const demoDir = path.join(vscodeTestDir, 'demo');
   const dirs = freshDirs(demoDir);
   await installExtension(runtime, dirs, vsix, path.join(demoDir, 'install-extension.log'));
-  const workspace = copySampleWorkspace(demoDir);
+  const workspace = copyWorkspace(sampleWorkspace, demoDir);
 
   const endpoint = await startReferenceServer(path.join(workspace, 'customer-context.json'));
   const server = await startCodeServer({

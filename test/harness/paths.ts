@@ -23,18 +23,16 @@ export const vscodeTestDir = path.join(repoRoot, '.vscode-test');
 /** Screenshots and logs a person looks at after a run (git-ignored). */
 export const testResultsDir = path.join(repoRoot, 'test-results');
 
-/** The sample workspace the demo opens and the integration and UI tests run against (on a copy). */
-export function sampleWorkspace(): string {
-  const storefront = path.join(repoRoot, 'test', 'fixtures', 'storefront');
-  if (!fs.existsSync(path.join(storefront, '.customer-lens.yml'))) {
-    throw new Error(`the sample workspace ${storefront} has no .customer-lens.yml; restore it with \`git checkout -- test/fixtures/storefront\``);
-  }
-  return storefront;
-}
+/** The sample workspace (relative to the repository root): the demo opens it, the tests run against copies of it. */
+export const sampleWorkspace = 'test/fixtures/storefront';
 
-/** Copies the sample workspace into `folder` and returns the copy: runs may edit files without touching the fixture. */
-export function copySampleWorkspace(folder: string): string {
-  const source = sampleWorkspace();
+/**
+ * Copies a workspace folder (relative to the repository root) into `folder` and returns the copy: runs may edit
+ * files (break the map, change the context file) without touching the fixture.
+ */
+export function copyWorkspace(workspace: string, folder: string): string {
+  const source = path.join(repoRoot, workspace);
+  if (!fs.existsSync(source)) throw new Error(`the workspace ${source} does not exist; restore it with \`git checkout -- ${workspace}\``);
   const copy = path.join(folder, path.basename(source));
   fs.cpSync(source, copy, { recursive: true, filter: (file) => path.basename(file) !== 'node_modules' });
   return copy;

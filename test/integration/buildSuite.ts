@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
-import { copySampleWorkspace, repoRoot } from '../harness/paths';
+import { copyWorkspace, repoRoot, sampleWorkspace } from '../harness/paths';
 
 const sourceDir = __dirname;
 
@@ -45,7 +45,7 @@ if (require.main === module) {
         const folder = path.resolve(repoRoot, into);
         fs.rmSync(folder, { recursive: true, force: true });
         fs.mkdirSync(folder, { recursive: true });
-        console.log(`copied the sample workspace to ${path.relative(repoRoot, copySampleWorkspace(folder))}`);
+        console.log(`copied the sample workspace to ${path.relative(repoRoot, copyWorkspace(sampleWorkspace, folder))}`);
       }
     },
     (error: unknown) => {

@@ -9,7 +9,7 @@ import { buildExtension } from '../harness/buildExtension';
 import { freshDirs, startCodeServer } from '../harness/codeServer';
 import { runExtensionTests } from '../harness/extensionTests';
 import { ensureRuntime } from '../harness/installRuntime';
-import { copySampleWorkspace, repoRoot, sampleWorkspace, testResultsDir } from '../harness/paths';
+import { copyWorkspace, repoRoot, testResultsDir } from '../harness/paths';
 import { stopAllGroups } from '../harness/processGroup';
 import { buildSuite, suiteOutDir } from './buildSuite';
 import { grepVariable, groupVariable, testGroups, type TestGroup } from './testGroups';
@@ -54,9 +54,9 @@ async function runGroup(group: TestGroup, runtime: Awaited<ReturnType<typeof ens
   const logDir = path.join(testResultsDir, 'integration', group.name);
   fs.rmSync(logDir, { recursive: true, force: true });
   fs.mkdirSync(logDir, { recursive: true });
-  const workspace = copySampleWorkspace(scratch);
+  const workspace = copyWorkspace(group.workspace, scratch);
 
-  console.log(`\n== ${group.name} (${group.trust === 'trusted' ? 'trusted workspace' : 'Restricted Mode'}): ${path.relative(repoRoot, sampleWorkspace())} ==`);
+  console.log(`\n== ${group.name} (${group.trust === 'trusted' ? 'trusted workspace' : 'Restricted Mode'}): ${group.workspace} ==`);
   const server = await startCodeServer({
     runtime,
     dirs: freshDirs(path.join(scratch, 'vscode')),

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { downloadAndUnzipVSCode } from '@vscode/test-electron';
 import { buildExtension } from '../harness/buildExtension';
-import { copySampleWorkspace, repoRoot, sampleWorkspace, vscodeTestDir } from '../harness/paths';
+import { copyWorkspace, repoRoot, vscodeTestDir } from '../harness/paths';
 import { spawnGroup, stopAllGroups } from '../harness/processGroup';
 import { writeUserSettings } from '../harness/userSettings';
 import { buildSuite, suiteOutDir } from './buildSuite';
@@ -53,11 +53,11 @@ async function download(): Promise<string> {
 
 async function runGroup(group: TestGroup, executable: string, testsModule: string): Promise<number> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `customer-lens-electron-${group.name}-`));
-  const workspace = copySampleWorkspace(scratch);
+  const workspace = copyWorkspace(group.workspace, scratch);
   const userDataDir = path.join(scratch, 'user-data');
   writeUserSettings(userDataDir, group.trust);
 
-  console.log(`\n== ${group.name} (${group.trust === 'trusted' ? 'trusted workspace' : 'Restricted Mode'}): ${path.relative(repoRoot, sampleWorkspace())} ==`);
+  console.log(`\n== ${group.name} (${group.trust === 'trusted' ? 'trusted workspace' : 'Restricted Mode'}): ${group.workspace} ==`);
   const args = [
     workspace,
     '--no-sandbox',
