@@ -15,7 +15,7 @@ const nodeDefaults = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
-  // The extension host of VS Code 1.91 runs Node 20; the CLI supports Node >= 20.19.
+  // VS Code 1.96 (the oldest supported) runs extensions and the language server on Node 20.18; the CLI needs Node >= 20.19.
   target: 'node20',
   minify: production,
   sourcemap: !production,
