@@ -44,6 +44,7 @@ export class FolderState {
   constructor(
     readonly root: string,
     private readonly log: Logger,
+    private readonly listFiles: (root: string) => Promise<string[]> = listWorkspaceFiles,
   ) {
     this.uri = pathToUri(root);
   }
@@ -59,7 +60,7 @@ export class FolderState {
   async reloadFiles(openText: OpenText): Promise<void> {
     const started = Date.now();
     try {
-      this.files = await listWorkspaceFiles(this.root);
+      this.files = await this.listFiles(this.root);
       this.fileListLoaded = true;
     } catch (error) {
       this.log.error(`listing files failed root=${this.root} error=${error instanceof Error ? error.message : String(error)}`);

@@ -6,6 +6,7 @@ import { parseMapFile } from '../../src/map/mapFile';
 import { splitPath } from '../../src/map/matcher';
 import { compilePattern, folderSegments, patternMatches } from '../../src/map/pattern';
 import { compileWorkspaceMap } from '../../src/map/workspaceMap';
+import { benchMapEdit } from './mapEdit';
 
 const PATHS = 100_000;
 const ROOT = path.resolve('/bench-repo');
@@ -71,7 +72,7 @@ function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const paths = makePaths();
   const { text, patterns } = makeMap();
   global.gc?.();
@@ -118,6 +119,12 @@ function main(): void {
   console.log(`  coverage         ${coverageMs.toFixed(0)} ms (${(report.ratio * 100).toFixed(1)}% covered, ${report.problems.length} warnings)`);
   console.log(`  full scan        ${rate(sample.length, scanMs)} (every pattern tested per path, for comparison)`);
   console.log(`  memory           heap +${mb(heapAfterCompile - heapBefore)} for the parsed and compiled map${global.gc ? '' : ' (approximate: run with --expose-gc)'}, rss ${mb(process.memoryUsage().rss)}`);
+
+  const edit = await benchMapEdit(paths, text);
+  console.log(`  one map edit     ${edit.fullReload.toFixed(0)} ms: reread every map file, reparse, recompile, coverage (median of 7 edits)`);
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
