@@ -8,7 +8,7 @@ import { packageExtension } from './buildExtension';
 import { freshDirs, installExtension, startCodeServer } from './codeServer';
 import { ensureRuntime } from './installRuntime';
 import { copyWorkspace, repoRoot, sampleWorkspace, vscodeTestDir } from './paths';
-import { spawnGroup, stopAllGroups, stoppingOnSignal } from './processGroup';
+import { runScript, spawnGroup, stoppingOnSignal } from './processGroup';
 
 const { values: options } = parseArgs({ options: { port: { type: 'string', default: '0' } } });
 
@@ -84,14 +84,4 @@ async function startReferenceServer(dataFile: string): Promise<string | undefine
   return undefined;
 }
 
-main().then(
-  async (code) => {
-    await stopAllGroups();
-    process.exit(code);
-  },
-  async (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    await stopAllGroups();
-    process.exit(1);
-  },
-);
+runScript(main);

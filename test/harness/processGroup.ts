@@ -108,6 +108,21 @@ export async function stopAllGroups(): Promise<void> {
   await Promise.all([...running].map((group) => group.stop()));
 }
 
+/**
+ * Runs a command-line script's `main` and exits with the code it returns; when it throws, prints the message and
+ * exits with 1. Either way every child group is stopped first, so no code-server or VS Code outlives the script.
+ */
+export function runScript(main: () => Promise<number>): void {
+  const exit = async (code: number) => {
+    await stopAllGroups();
+    process.exit(code);
+  };
+  main().then(exit, (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    return exit(1);
+  });
+}
+
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {

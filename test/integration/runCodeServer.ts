@@ -10,7 +10,7 @@ import { freshDirs, startCodeServer } from '../harness/codeServer';
 import { runExtensionTests } from '../harness/extensionTests';
 import { ensureRuntime } from '../harness/installRuntime';
 import { copyWorkspace, repoRoot, testResultsDir } from '../harness/paths';
-import { stopAllGroups } from '../harness/processGroup';
+import { runScript } from '../harness/processGroup';
 import { buildSuite, suiteOutDir } from './buildSuite';
 import { grepVariable, groupVariable, testGroups, type TestGroup } from './testGroups';
 
@@ -89,14 +89,4 @@ function seconds(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
 }
 
-main().then(
-  async (code) => {
-    await stopAllGroups();
-    process.exit(code);
-  },
-  async (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    await stopAllGroups();
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { downloadAndUnzipVSCode } from '@vscode/test-electron';
 import { buildExtension } from '../harness/buildExtension';
 import { copyWorkspace, repoRoot, vscodeTestDir } from '../harness/paths';
-import { spawnGroup, stopAllGroups } from '../harness/processGroup';
+import { runScript, spawnGroup } from '../harness/processGroup';
 import { writeUserSettings } from '../harness/userSettings';
 import { buildSuite, suiteOutDir } from './buildSuite';
 import { grepVariable, groupVariable, testGroups, type TestGroup } from './testGroups';
@@ -87,14 +87,4 @@ async function runGroup(group: TestGroup, executable: string, testsModule: strin
   return code === 0 ? 0 : 1;
 }
 
-main().then(
-  async (code) => {
-    await stopAllGroups();
-    process.exit(code);
-  },
-  async (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    await stopAllGroups();
-    process.exit(1);
-  },
-);
+runScript(main);
