@@ -41,8 +41,13 @@ import { uriToPath } from './uris';
 import { Workspace } from './workspace';
 import { isMapFileName, type FolderState } from './workspaceState';
 
-/** Typing in a map file reloads it this long after the last keystroke. */
+/** Typing in a map file recompiles it (and updates its problems) this long after the last keystroke. */
 const MAP_EDIT_DEBOUNCE_MS = 150;
+/**
+ * Coverage (which files each pattern matches, "matches no file" warnings, the views' file counts) follows when
+ * typing has paused this long: on a large workspace it takes longer than a keystroke should.
+ */
+const COVERAGE_DEBOUNCE_MS = 1000;
 /** Created and deleted files are gathered this long before the file list is read again. */
 const FILE_LIST_DEBOUNCE_MS = 500;
 
@@ -88,15 +93,27 @@ export function startLanguageServer(connection: Connection): void {
     void connection.sendNotification(DidChangeMapNotification.type, { workspaceFolderUri: folder.uri });
     refreshViews([]);
   };
+  // A reload that a later change overtook says nothing: the later one reports when it is done.
   const reloadMaps = (folder: FolderState, delay: number) =>
     debounce(`maps:${folder.root}`, delay, async () => {
-      await folder.reloadMaps(workspace.openText);
-      await mapChanged(folder);
+      if (await folder.reloadMaps(workspace.openText)) await mapChanged(folder);
     });
   const reloadFiles = (folder: FolderState, delay: number) =>
     debounce(`files:${folder.root}`, delay, async () => {
-      await folder.reloadFiles(workspace.openText);
-      await mapChanged(folder);
+      if (await folder.reloadFiles(workspace.openText)) await mapChanged(folder);
+    });
+  /** Typing in an open map file: its problems at once, coverage and the views once typing pauses. */
+  const mapEdited = (folder: FolderState, absPath: string) =>
+    debounce(`edit:${absPath}`, MAP_EDIT_DEBOUNCE_MS, async () => {
+      const text = workspace.openText(absPath);
+      if (text === undefined || !folder.editMap(absPath, text, workspace.openText)) {
+        reloadMaps(folder, 0);
+        return;
+      }
+      diagnostics.publish(folder);
+      debounce(`coverage:${folder.root}`, COVERAGE_DEBOUNCE_MS, async () => {
+        if (await folder.refreshCoverage()) await mapChanged(folder);
+      });
     });
   /** Settings or tokens changed: every folder re-picks its context service, every view redraws. */
   const contextSettingsChanged = async () => {
@@ -173,7 +190,7 @@ export function startLanguageServer(connection: Connection): void {
 
   documents.onDidChangeContent((event) => {
     const located = workspace.folderForUri(event.document.uri);
-    if (located && isMapFileName(located.absPath)) reloadMaps(located.folder, MAP_EDIT_DEBOUNCE_MS);
+    if (located && isMapFileName(located.absPath)) mapEdited(located.folder, located.absPath);
   });
   documents.onDidClose((event) => {
     const located = workspace.folderForUri(event.document.uri);
@@ -229,10 +246,7 @@ export function startLanguageServer(connection: Connection): void {
     const result = await createMap(ready(), params);
     const root = uriToPath(params.workspaceFolderUri);
     const folder = root === undefined ? undefined : workspace.folderFor(root);
-    if (result.created && folder) {
-      await folder.reloadFiles(workspace.openText);
-      await mapChanged(folder);
-    }
+    if (result.created && folder && (await folder.reloadFiles(workspace.openText))) await mapChanged(folder);
     return result;
   });
   connection.onRequest(RefreshRequest.type, async () => {

@@ -1,16 +1,17 @@
 // The map of one workspace folder as the server holds it: the parsed map files (unsaved editor text wins over the
 // disk), the map in force (the last good one while the current text has errors), the folder's file list and the
-// coverage of that list. Reloaded on map-file changes and on edits of an open map document.
+// coverage of that list. Reloaded on map-file changes; an edit of an open map document takes a faster path that
+// reparses only that file and leaves coverage for when typing pauses.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseMapFile, MAP_FILE_NAMES, type ParsedMapFile } from '../map/mapFile';
 import { compileWorkspaceMap, loadWorkspaceMap } from '../map/workspaceMap';
 import { listWorkspaceFiles } from '../map/workspaceFiles';
 import { explainMatches, indexOf, splitPath } from '../map/matcher';
-import { computeCoverage } from '../map/coverage';
 import type { Logger } from '../shared/contextModel';
 import type { CoverageReport, MapPattern, MapProblem, PathExplanation, WorkspaceMap } from '../shared/mapModel';
 import type { MapStatus } from '../shared/lspProtocol';
+import { carryOverWarnings, coverageInSlices } from './coverageUpdates';
 import { pathToUri } from './uris';
 
 /** Text of open documents by absolute path: unsaved map edits take effect before they are saved. */
@@ -32,12 +33,19 @@ export class FolderState {
   map: WorkspaceMap | undefined;
   /** True when the current text has errors and `map` is the last good one. */
   usingLastGood = false;
+  /** The coverage of the file list; for an earlier map than `map` while an edit's coverage is pending. */
   coverage: CoverageReport | undefined;
-  /** Bumped on every reload, so callers can tell whether what they computed is still current. */
+  /** Bumped whenever the map in force or the map files' problems change, so callers can tell what is current. */
   version = 0;
   private fileListLoaded = false;
   private generation = 0;
-  private patternFilesCache: { version: number; files: Map<MapPattern, string[]> } | undefined;
+  /** Problems of map files that could not be parsed at all (unreadable, binary, too large, a second map file). */
+  private loadProblems: MapProblem[] = [];
+  /** Parse and compile problems of the current text, by map file. */
+  private textProblems = new Map<string, MapProblem[]>();
+  private coverageOf: WorkspaceMap | undefined;
+  private coverageRun: { map: WorkspaceMap; done: Promise<boolean> } | undefined;
+  private patternFilesCache: { map: WorkspaceMap; files: Map<MapPattern, string[]> } | undefined;
 
   readonly uri: string;
 
@@ -56,28 +64,36 @@ export class FolderState {
     return rel.split(path.sep).join('/');
   }
 
-  /** Rereads the file list (git ls-files or a walk), then the maps. */
-  async reloadFiles(openText: OpenText): Promise<void> {
+  /** True when `coverage` (and the warnings about patterns matching no file) are for the map in force. */
+  get coverageCurrent(): boolean {
+    return this.coverageOf === this.map;
+  }
+
+  /** Rereads the file list (git ls-files or a walk), then the maps. Resolves to false when a later change overtook it. */
+  async reloadFiles(openText: OpenText): Promise<boolean> {
     const started = Date.now();
     try {
       this.files = await this.listFiles(this.root);
       this.fileListLoaded = true;
+      this.coverageOf = undefined;
+      this.coverageRun = undefined;
     } catch (error) {
       this.log.error(`listing files failed root=${this.root} error=${error instanceof Error ? error.message : String(error)}`);
     }
     this.log.info(`workspace files root=${this.root} count=${this.files.length} ms=${Date.now() - started}`);
-    await this.reloadMaps(openText);
+    return this.reloadMaps(openText);
   }
 
   /**
-   * Rereads every map file and recompiles the map; an open map document's text replaces what is on disk. When the
-   * result has errors, the last good map stays in force. Overlapping reloads are fine: only the last one applies.
+   * Finds and rereads every map file and recompiles the map; an open map document's text replaces what is on disk.
+   * When the result has errors, the last good map stays in force. Overlapping reloads are fine: only the last one
+   * applies. Resolves to false when a later change overtook it (that change finishes the job).
    */
-  async reloadMaps(openText: OpenText): Promise<void> {
-    if (!this.fileListLoaded) return;
+  async reloadMaps(openText: OpenText): Promise<boolean> {
+    if (!this.fileListLoaded) return false;
     const generation = ++this.generation;
     const loaded = await loadWorkspaceMap(this.root, { files: this.files });
-    if (generation !== this.generation) return;
+    if (generation !== this.generation) return false;
 
     const fileExists = (p: string) => openText(p) !== undefined || fs.existsSync(p);
     const parsed = loaded.parsed.map((p) => {
@@ -85,22 +101,70 @@ export class FolderState {
       return text === undefined ? p : parseMapFile(p.file, text, { fileExists });
     });
     const parsedFiles = new Set(parsed.map((p) => p.file));
+    // loadWorkspaceMap's problems for files it could not parse stay; parse and compile problems are recomputed from
+    // the editor's text.
+    this.loadProblems = loaded.problems.filter((problem) => !parsedFiles.has(problem.file));
+    this.apply(parsed);
+    return this.refreshCoverage();
+  }
+
+  /**
+   * The fast path for typing in an open map file: reparses that file only (the others' parses are reused) and
+   * recompiles. Coverage is left to `refreshCoverage`; until then the warnings that still hold are kept. Returns
+   * false when `file` is not one of the map files in use (a new map file): the caller reloads the maps instead.
+   */
+  editMap(file: string, text: string, openText: OpenText): boolean {
+    const index = this.parsed.findIndex((p) => p.file === file);
+    if (index < 0) return false;
+    const fileExists = (p: string) => openText(p) !== undefined || fs.existsSync(p);
+    const parsed = [...this.parsed];
+    parsed[index] = parseMapFile(file, text, { fileExists });
+    this.apply(parsed);
+    return true;
+  }
+
+  /**
+   * Brings the coverage up to date with the map in force, matching the file list in slices so that the server
+   * keeps answering meanwhile. Resolves to false when the map changed again before it finished.
+   */
+  refreshCoverage(): Promise<boolean> {
+    const map = this.map;
+    if (!map || this.coverageOf === map) return Promise.resolve(true);
+    if (this.coverageRun?.map !== map) this.coverageRun = { map, done: this.computeCoverage(map) };
+    return this.coverageRun.done;
+  }
+
+  private async computeCoverage(map: WorkspaceMap): Promise<boolean> {
+    const started = Date.now();
+    const files = this.files;
+    const overtaken = () => this.map !== map || this.files !== files;
+    const report = await coverageInSlices(map, files, { pause: () => new Promise((resolve) => setImmediate(resolve)), cancelled: overtaken });
+    if (!report || overtaken()) return false;
+    this.coverage = report;
+    this.coverageOf = map;
+    this.version++;
+    this.updateProblems();
+    this.log.info(`coverage root=${this.root} files=${report.total} ratio=${report.ratio.toFixed(3)} warnings=${report.problems.length} ms=${Date.now() - started}`);
+    return true;
+  }
+
+  /** Compiles parsed map files and puts the result in force when it has no errors. */
+  private apply(parsed: ParsedMapFile[]): void {
     const compiled = parsed.length > 0 ? compileWorkspaceMap(this.root, parsed) : undefined;
-    // loadWorkspaceMap's problems for files it could not parse (unreadable, binary, too large, a second map file in
-    // one folder) stay; parse and compile problems are recomputed from the editor's text.
     const problems = new Map<string, MapProblem[]>();
     const add = (problem: MapProblem) => {
       const list = problems.get(problem.file) ?? [];
       list.push(problem);
       problems.set(problem.file, list);
     };
-    for (const file of parsedFiles) problems.set(file, []);
-    for (const problem of loaded.problems) if (!parsedFiles.has(problem.file)) add(problem);
+    for (const p of parsed) problems.set(p.file, []);
+    this.loadProblems.forEach(add);
     for (const p of parsed) p.problems.forEach(add);
     compiled?.problems.forEach(add);
     const hasErrors = [...problems.values()].some((list) => list.some((p) => p.severity === 'error'));
 
     this.parsed = parsed;
+    this.textProblems = problems;
     this.version++;
     if (!compiled) {
       this.map = undefined;
@@ -111,26 +175,38 @@ export class FolderState {
     } else {
       this.usingLastGood = this.map !== undefined;
     }
-    this.coverage = this.map ? computeCoverage(this.map, this.files) : undefined;
-    // Coverage warnings (patterns that match no file) are about the text in force; with errors they would point at
-    // the last good map's positions, so they wait until the text is valid again.
-    if (this.map && !this.usingLastGood && this.coverage) this.coverage.problems.forEach(add);
-    this.problems = problems;
+    this.updateProblems();
     const errors = [...problems.values()].flat().filter((p) => p.severity === 'error').length;
     this.log.info(
       `map loaded root=${this.root} mapFiles=${parsed.length} features=${this.map?.features.length ?? 0} errors=${errors} usingLastGood=${this.usingLastGood}`,
     );
   }
 
+  /** The problems to show: those of the text, plus the coverage warnings about the map in force. */
+  private updateProblems(): void {
+    const problems = new Map([...this.textProblems].map(([file, list]) => [file, [...list]]));
+    // Coverage warnings (patterns that match no file) are about the text in force; with errors they would point at
+    // the last good map's positions, so they wait until the text is valid again.
+    if (this.map && !this.usingLastGood && this.coverage && this.coverageOf) {
+      const warnings = this.coverageOf === this.map ? this.coverage.problems : carryOverWarnings({ map: this.coverageOf, warnings: this.coverage.problems }, this.map);
+      for (const warning of warnings) {
+        const list = problems.get(warning.file) ?? [];
+        list.push(warning);
+        problems.set(warning.file, list);
+      }
+    }
+    this.problems = problems;
+  }
+
   /**
    * The files each pattern of the map in force accounts for: for a `paths` pattern the files it brings into its
    * feature (an `exclude` of the feature cancels them), for an `exclude` pattern the files it takes out, for an
-   * `unmapped` pattern the files it matches. Computed on first use after each reload, with the map's own index.
+   * `unmapped` pattern the files it matches. Computed on first use for each map in force, with the map's own index.
    */
   patternFiles(): Map<MapPattern, string[]> {
     const map = this.map;
     if (!map) return new Map();
-    if (this.patternFilesCache?.version === this.version) return this.patternFilesCache.files;
+    if (this.patternFilesCache?.map === map) return this.patternFilesCache.files;
     const index = indexOf(map);
     const files = new Map<MapPattern, string[]>();
     for (const file of this.files) {
@@ -147,7 +223,7 @@ export class FolderState {
         files.set(source, list);
       }
     }
-    this.patternFilesCache = { version: this.version, files };
+    this.patternFilesCache = { map, files };
     return files;
   }
 

@@ -16,8 +16,19 @@ function ms(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+export interface MapEditFigures {
+  /** What an edit cost before the edit path existed, and what saving or reopening a map still costs. */
+  fullReload: number;
+  /** Per keystroke (after the 150 ms debounce): reparse the edited file, recompile, problems with kept warnings. */
+  edit: number;
+  /** Once typing pauses: coverage of every file, in slices. */
+  coverage: number;
+  /** The longest time the server is busy without a break during that coverage. */
+  longestSlice: number;
+}
+
 /** Median milliseconds of each phase over a few edits that each add a new pattern to the first feature. */
-export async function benchMapEdit(paths: readonly string[], text: string): Promise<{ fullReload: number }> {
+export async function benchMapEdit(paths: readonly string[], text: string): Promise<MapEditFigures> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'customer-lens-bench-'));
   try {
     const mapFile = path.join(root, '.customer-lens.yml');
@@ -29,15 +40,44 @@ export async function benchMapEdit(paths: readonly string[], text: string): Prom
     await folder.reloadFiles(openText);
     if (!folder.map || folder.usingLastGood) throw new Error('the synthetic map did not load');
 
+    // One more pattern in the first feature, as if typed: each edit is new text.
+    const edited = (i: number) => text.replace('    paths: [', `    paths: ["/packages/pkg${i % 40}/src/new${i}/", `);
     const fullReload: number[] = [];
     for (let i = 0; i < EDITS; i++) {
-      // One more pattern in the first feature, as if typed (each edit is new text, so nothing is cached by text).
-      open = text.replace('    paths: [', `    paths: ["/packages/pkg${i}/src/new${i}/", `);
+      open = edited(i);
       const start = process.hrtime.bigint();
       await folder.reloadMaps(openText);
       fullReload.push(ms(start));
     }
-    return { fullReload: median(fullReload) };
+
+    const edit: number[] = [];
+    const coverage: number[] = [];
+    const slices: number[] = [];
+    for (let i = EDITS; i < 2 * EDITS; i++) {
+      open = edited(i);
+      let start = process.hrtime.bigint();
+      if (!folder.editMap(mapFile, open, openText)) throw new Error('the edit path did not take the edit');
+      edit.push(ms(start));
+      if (folder.usingLastGood || folder.problems.get(mapFile)?.some((p) => p.severity === 'error')) throw new Error('the edited map has errors');
+      // Between slices the server reads its next messages: the longest stretch without such a break is the worst
+      // wait a keystroke can have while coverage runs.
+      let longest = 0;
+      let running = true;
+      let last = process.hrtime.bigint();
+      const tick = () => {
+        const now = process.hrtime.bigint();
+        longest = Math.max(longest, Number(now - last) / 1e6);
+        last = now;
+        if (running) setImmediate(tick);
+      };
+      setImmediate(tick);
+      start = process.hrtime.bigint();
+      if (!(await folder.refreshCoverage())) throw new Error('coverage was overtaken');
+      coverage.push(ms(start));
+      running = false;
+      slices.push(longest);
+    }
+    return { fullReload: median(fullReload), edit: median(edit), coverage: median(coverage), longestSlice: median(slices) };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

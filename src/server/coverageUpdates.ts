@@ -1,0 +1,106 @@
+// Coverage while a map is being edited. Matching every file of a large workspace takes long enough to stall typing,
+// so the server computes it in slices (yielding to the connection between them, and giving up when the map changes
+// again), and until then keeps the previous "matches no file" warnings on the patterns that are still there.
+import { featureIdRange } from '../map/mapFile';
+import { computeCoverage } from '../map/coverage';
+import type { CoverageReport, MapFeature, MapPattern, MapProblem, WorkspaceMap } from '../shared/mapModel';
+
+/** Files matched per slice: a few tens of milliseconds on a large map. */
+export const COVERAGE_SLICE = 5000;
+
+/**
+ * `computeCoverage(map, files)`, computed slice by slice with `pause()` awaited between slices. Resolves to
+ * undefined as soon as `cancelled()` is true. The result is the same as one call over every file: counts add up,
+ * and a warning (a pattern or feature with no file) holds for the whole list exactly when it holds for every slice.
+ */
+export async function coverageInSlices(
+  map: WorkspaceMap,
+  files: readonly string[],
+  options: { pause: () => Promise<void>; cancelled: () => boolean; slice?: number },
+): Promise<CoverageReport | undefined> {
+  const size = options.slice ?? COVERAGE_SLICE;
+  if (files.length <= size) return computeCoverage(map, files);
+  const filesByFeature = new Map<string, string[]>(map.features.map((f) => [f.id, []]));
+  const matchesByPattern = new Map<MapPattern, number>();
+  const unmappedFiles: string[] = [];
+  const warningSeen = new Map<string, { problem: MapProblem; slices: number }>();
+  let mapped = 0;
+  let ignored = 0;
+  let slices = 0;
+  for (let from = 0; from < files.length; from += size) {
+    if (from > 0) {
+      await options.pause();
+      if (options.cancelled()) return undefined;
+    }
+    const part = computeCoverage(map, files.slice(from, from + size));
+    slices++;
+    mapped += part.mapped;
+    ignored += part.ignored;
+    for (const [id, list] of part.filesByFeature) for (const file of list) filesByFeature.get(id)?.push(file);
+    for (const [pattern, count] of part.matchesByPattern) matchesByPattern.set(pattern, (matchesByPattern.get(pattern) ?? 0) + count);
+    for (const file of part.unmappedFiles) unmappedFiles.push(file);
+    for (const problem of part.problems) {
+      const key = problemKey(problem);
+      const seen = warningSeen.get(key);
+      if (seen) seen.slices++;
+      else warningSeen.set(key, { problem, slices: 1 });
+    }
+  }
+  for (const list of filesByFeature.values()) list.sort();
+  unmappedFiles.sort();
+  // computeCoverage lists its problems sorted; every slice's list is, and filtering keeps the order of the first.
+  const problems = [...warningSeen.values()].filter((w) => w.slices === slices).map((w) => w.problem);
+  const total = files.length;
+  return { total, mapped, ignored, ratio: total === 0 ? 1 : (mapped + ignored) / total, filesByFeature, matchesByPattern, unmappedFiles, problems };
+}
+
+function problemKey(problem: MapProblem): string {
+  return `${problem.code}\0${problem.file}\0${problem.range.start.line}:${problem.range.start.column}\0${problem.message}`;
+}
+
+function at(file: string, range: { start: { line: number; column: number } }): string {
+  return `${file}\0${range.start.line}:${range.start.column}`;
+}
+
+/** Patterns with their feature (none for `unmapped`): a pattern's own matches depend on its text and folder only. */
+function patternsOf(map: WorkspaceMap): { pattern: MapPattern; key: string }[] {
+  const key = (p: MapPattern, feature: MapFeature | undefined) => [p.mapFile, p.kind, feature?.id ?? '', p.pattern].join('\0');
+  return [
+    ...map.features.flatMap((f) => [...f.paths, ...f.exclude].map((p) => ({ pattern: p, key: key(p, f) }))),
+    ...map.unmapped.map((p) => ({ pattern: p, key: key(p, undefined) })),
+  ];
+}
+
+/** Whether a feature has files depends on its own paths and excludes only. */
+function featureKey(feature: MapFeature): string {
+  return [feature.mapFile, feature.id, ...feature.paths.map((p) => p.pattern), '\u0001', ...feature.exclude.map((p) => p.pattern)].join('\0');
+}
+
+/**
+ * The coverage warnings of `previous` that still hold for `next` over the same file list, placed at their new
+ * positions: a pattern still written (same text, kind, feature and map file) still matches no file, and a feature
+ * with the same paths and excludes still has none. Patterns and features that are new wait for the next coverage.
+ */
+export function carryOverWarnings(previous: { map: WorkspaceMap; warnings: readonly MapProblem[] }, next: WorkspaceMap): MapProblem[] {
+  const byPosition = new Map(previous.warnings.map((w) => [`${w.code}\0${at(w.file, w.range)}`, w]));
+  const patternWarnings = new Map<string, MapProblem>();
+  for (const { pattern, key } of patternsOf(previous.map)) {
+    const warning = byPosition.get(`pattern-matches-nothing\0${at(pattern.mapFile, pattern.range)}`);
+    if (warning) patternWarnings.set(key, warning);
+  }
+  const featureWarnings = new Map<string, MapProblem>();
+  for (const feature of previous.map.features) {
+    const warning = byPosition.get(`feature-without-files\0${at(feature.mapFile, featureIdRange(feature))}`);
+    if (warning) featureWarnings.set(featureKey(feature), warning);
+  }
+  const result: MapProblem[] = [];
+  for (const { pattern, key } of patternsOf(next)) {
+    const warning = patternWarnings.get(key);
+    if (warning) result.push({ ...warning, range: pattern.range });
+  }
+  for (const feature of next.features) {
+    const warning = featureWarnings.get(featureKey(feature));
+    if (warning) result.push({ ...warning, range: featureIdRange(feature) });
+  }
+  return result.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column));
+}
