@@ -1,49 +1,33 @@
 // The packaged extension as a user meets it: the .vsix installed into code-server, the storefront sample opened in
-// Chromium, a checkout file opened, an anchor hovered, the sidebar read. Screenshots: test-results/e2e/.
+// Chromium, a checkout file opened, an anchor hovered, the sidebar read. Screenshots: test-results/e2e/; the
+// README's (media/screenshots/customer-lens.png) with CUSTOMER_LENS_UPDATE_SCREENSHOTS=1.
 import * as assert from 'node:assert/strict';
-import { openWorkbench, type WorkbenchSession } from './workbenchSession';
+import { useWorkbenchSession } from './workbenchSession';
 
 const statusItemId = 'customer-lens.customer-lens.customerLens.status';
 
 describe('Customer Lens installed from its .vsix, in the browser', function () {
-  let session: WorkbenchSession;
-
-  before(async function () {
-    // Packages the extension and starts code-server; installs code-server first on a fresh machine (~2 minutes).
-    this.timeout(10 * 60_000);
-    session = await openWorkbench();
-  });
-
-  after(async () => {
-    await session?.stop();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && session) {
-      const file = await session.workbench.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-      console.log(`      screenshot of the failure: ${file}`);
-    }
-  });
+  const session = useWorkbenchSession();
 
   it('adds its view container to the activity bar', async () => {
-    await session.workbench.activityBarEntry('Customer Lens').waitFor();
+    await session().workbench.activityBarEntry('Customer Lens').waitFor();
   });
 
   it("shows the open file's feature in the status bar", async () => {
-    await session.workbench.openFile('src/checkout/couponStep.ts');
+    await session().workbench.openFile('src/checkout/couponStep.ts');
 
-    const item = session.workbench.statusBarItem(statusItemId);
+    const item = session().workbench.statusBarItem(statusItemId);
     await item.filter({ hasText: 'Checkout' }).waitFor();
 
     assert.match((await item.getAttribute('aria-label')) ?? '', /src\/checkout\/couponStep\.ts belongs to Checkout/);
   });
 
   it("shows the open file's feature, problems and quotes in the sidebar", async () => {
-    await session.workbench.openFile('src/checkout/couponStep.ts');
-    await session.workbench.openViewContainer('Customer Lens');
+    await session().workbench.openFile('src/checkout/couponStep.ts');
+    await session().workbench.openViewContainer('Customer Lens');
 
-    const text = await session.workbench.webviewText('context-view', 'Coupon codes rejected at the coupon step');
-    await session.workbench.screenshot('sidebar');
+    const text = await session().workbench.webviewText('context-view', 'Coupon codes rejected at the coupon step');
+    await session().workbench.screenshot('sidebar');
 
     assert.match(text, /Checkout/);
     assert.match(text, /src\/checkout\/couponStep\.ts/);
@@ -52,10 +36,10 @@ describe('Customer Lens installed from its .vsix, in the browser', function () {
 
   it("shows the feature's customers in a hover card on an anchor", async () => {
     // With the sidebar still open from the previous step, this is the screenshot the README shows.
-    await session.workbench.openFile('src/checkout/couponStep.ts');
+    await session().workbench.openFile('src/checkout/couponStep.ts');
 
-    const card = await session.workbench.hover('applyCoupon(cart', 'applyCoupon', 'Top problems');
-    await session.workbench.screenshot('customer-lens');
+    const card = await session().workbench.hover('applyCoupon(cart', 'applyCoupon', 'Top problems');
+    await session().workbench.screenshot('customer-lens', { readme: true });
 
     assert.match(card, /Checkout — @shop\/payments/);
     assert.match(card, /Coupon codes rejected at the coupon step — 42 customers · high · in-progress/);

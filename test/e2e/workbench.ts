@@ -1,16 +1,52 @@
-// What a user does in the VS Code workbench, as Playwright steps: open a file with Quick Open, point at a word and
-// read the hover, read the status bar, open a view container and read a webview. Every step waits for what the
-// user would see (Playwright's auto-waiting locators), never a fixed time.
+// What a user does in the VS Code workbench, as Playwright steps: open a file with Quick Open, run a command from the
+// Command Palette, pick a colour theme, point at a word and read the hover, read the status bar, open a view
+// container and read a webview. Every step waits for what the user would see (Playwright's auto-waiting locators),
+// never a fixed time.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
+import { readmeScreenshotDir, repoRoot } from '../harness/paths';
+import { SideBar } from './sideBar';
 
 const defaultTimeoutMs = 20_000;
 
+/** A colour theme as the theme picker lists it, and how to tell that the workbench wears it. */
+export interface ColorTheme {
+  /** The label in "Preferences: Color Theme" (the `workbench.colorTheme` setting may use a longer id). */
+  label: string;
+  kind: 'light' | 'dark';
+  /** The class the workbench element gets while this theme is applied. */
+  workbenchClass: string;
+}
+
+/** A screenshot written to disk, with its bytes for measuring. */
+export interface Screenshot {
+  file: string;
+  png: Buffer;
+}
+
+export interface ScreenshotOptions {
+  /** Only this part of the window (default: all of it). */
+  clip?: { x: number; y: number; width: number; height: number };
+  /**
+   * A screenshot the README shows: with CUSTOMER_LENS_UPDATE_SCREENSHOTS=1 it is also copied to
+   * media/screenshots/<name>.png, so the committed image comes from a real run.
+   */
+  readme?: boolean;
+}
+
+/** Set to 1 to refresh the README's screenshots (media/screenshots/) from this run. */
+export const updateScreenshotsVariable = 'CUSTOMER_LENS_UPDATE_SCREENSHOTS';
+
 export class Workbench {
+  readonly sideBar: SideBar;
+
   constructor(
     readonly page: Page,
     private readonly screenshotDir: string,
-  ) {}
+  ) {
+    this.sideBar = new SideBar(page);
+  }
 
   /** Waits until the workbench has restored its layout and the extension's contributions are in the activity bar. */
   async waitUntilLoaded(): Promise<void> {
@@ -26,6 +62,79 @@ export class Workbench {
   /** A status bar item by its id (`<extension id>.<item id>` for items an extension creates). */
   statusBarItem(id: string): Locator {
     return this.page.locator(`.statusbar-item[id="${id}"]`);
+  }
+
+  /**
+   * The cursor of the active editor as the status bar shows it ("Ln 68, Col 1 (664 selected)"), once it shows one
+   * matching `expected`.
+   */
+  async cursor(expected: RegExp = /^Ln \d+/): Promise<{ line: number; column: number; selectedCharacters: number }> {
+    const item = this.statusBarItem('status.editor.selection');
+    try {
+      await item.filter({ hasText: expected }).waitFor({ timeout: defaultTimeoutMs });
+    } catch (error) {
+      const shown = await item.innerText().catch((reason: Error) => `(unreadable: ${reason.message})`);
+      throw new Error(`the status bar did not show a cursor matching ${expected} within ${defaultTimeoutMs} ms; it shows "${shown}"`, { cause: error });
+    }
+    const text = await item.innerText();
+    const match = /Ln (\d+), Col (\d+)(?: \((\d+) selected\))?/.exec(text);
+    if (!match) throw new Error(`the status bar shows "${text}" where the cursor position should be`);
+    return { line: Number(match[1]), column: Number(match[2]), selectedCharacters: Number(match[3] ?? 0) };
+  }
+
+  /** Puts the keyboard focus back in the active editor (a click in its text), away from whatever was clicked last. */
+  async focusEditor(): Promise<void> {
+    await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+    await this.page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: defaultTimeoutMs });
+  }
+
+  /** A line of the active editor that is on screen, by its text. */
+  editorLine(text: string): Locator {
+    return this.page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: text }).first();
+  }
+
+  /** The file name of the active editor tab (waits for one showing `name` when given). */
+  async activeTab(name?: string): Promise<string> {
+    const tab = this.page.locator('.editor-group-container.active .tab.active', name ? { hasText: name } : {});
+    await tab.waitFor({ timeout: defaultTimeoutMs });
+    return (await tab.getAttribute('data-resource-name')) ?? (await tab.getAttribute('aria-label')) ?? '';
+  }
+
+  /** Runs a command from the Command Palette (F1) by its full title, e.g. "Preferences: Color Theme". */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: defaultTimeoutMs });
+    await input.fill(`>${title}`);
+    await this.quickPickItem(title).click({ timeout: defaultTimeoutMs });
+  }
+
+  /**
+   * Switches the colour theme with "Preferences: Color Theme", as a user would: filter the picker by the theme's
+   * label, click it, and wait until the workbench wears it.
+   */
+  async selectColorTheme(theme: ColorTheme): Promise<void> {
+    await this.runCommand('Preferences: Color Theme');
+    const item = this.quickPickItem(theme.label);
+    // The theme picker replaces the Command Palette; typing before it shows would go to the wrong list.
+    await item.waitFor({ timeout: defaultTimeoutMs });
+    await this.page.locator('.quick-input-widget input').fill(theme.label);
+    await item.click({ timeout: defaultTimeoutMs });
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: defaultTimeoutMs });
+    await this.page.locator(`.monaco-workbench.${theme.kind === 'light' ? 'vs' : 'vs-dark'}.${theme.workbenchClass}`).waitFor({ timeout: defaultTimeoutMs });
+  }
+
+  /** Resizes the browser window and waits until the workbench has laid itself out at the new size. */
+  async resize(width: number, height: number): Promise<void> {
+    await this.page.setViewportSize({ width, height });
+    await this.page.waitForFunction(
+      ([w, h]) => {
+        const box = document.querySelector('.monaco-workbench')?.getBoundingClientRect();
+        return !!box && Math.round(box.width) === w && Math.round(box.height) === h;
+      },
+      [width, height] as const,
+      { timeout: defaultTimeoutMs },
+    );
   }
 
   /** Opens a workspace file through Quick Open (Ctrl+P), as a user would, and waits for its editor tab. */
@@ -106,11 +215,25 @@ export class Workbench {
     return root.innerText();
   }
 
-  /** Saves a screenshot of the whole window as `<screenshotDir>/<name>.png` and returns its path. */
-  async screenshot(name: string): Promise<string> {
+  /** Saves a screenshot of the window (or of `options.clip`) as `<screenshotDir>/<name>.png`. */
+  async screenshot(name: string, options: ScreenshotOptions = {}): Promise<Screenshot> {
     const file = path.join(this.screenshotDir, `${name}.png`);
-    await this.page.screenshot({ path: file });
-    return file;
+    // Nothing should be caught mid-transition (a fading hover, a sliding section) in a picture people look at.
+    const png = await this.page.screenshot({ path: file, animations: 'disabled', ...(options.clip ? { clip: options.clip } : {}) });
+    if (options.readme && process.env[updateScreenshotsVariable] === '1') {
+      fs.mkdirSync(readmeScreenshotDir, { recursive: true });
+      const published = path.join(readmeScreenshotDir, `${name}.png`);
+      fs.copyFileSync(file, published);
+      console.log(`      updated ${path.relative(repoRoot, published)}`);
+    }
+    return { file, png };
+  }
+
+  /** The window region of the activity bar and the side bar, with the side bar's full height. */
+  async sideBarRegion(): Promise<{ x: number; y: number; width: number; height: number }> {
+    const box = await this.sideBar.part.boundingBox();
+    if (!box) throw new Error('the side bar is not visible');
+    return { x: 0, y: box.y, width: Math.ceil(box.x + box.width), height: Math.ceil(box.height) };
   }
 
   /** Scrolls the focused editor to the first occurrence of `text` with the Find widget, then closes it. */
@@ -124,6 +247,14 @@ export class Workbench {
     await this.page.locator('.find-widget.visible').waitFor({ state: 'hidden', timeout: defaultTimeoutMs });
     // Collapse the match's selection so screenshots show the code, not a highlight.
     await this.page.keyboard.press('ArrowLeft');
+  }
+
+  /** A row of the open Quick Pick or Command Palette, by its exact label. */
+  private quickPickItem(label: string): Locator {
+    return this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
+      .first();
   }
 
   private async dismissHover(): Promise<void> {

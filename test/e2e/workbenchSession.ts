@@ -55,3 +55,33 @@ export async function openWorkbench(): Promise<WorkbenchSession> {
     throw error;
   }
 }
+
+/**
+ * Opens one session for the enclosing `describe` (before its first test, stopped after its last) and returns a
+ * getter for it. A failed test leaves a screenshot of the window named after it.
+ */
+export function useWorkbenchSession(): () => WorkbenchSession {
+  let session: WorkbenchSession | undefined;
+
+  before(async function () {
+    // Packages the extension and starts code-server; installs code-server first on a fresh machine (~2 minutes).
+    this.timeout(10 * 60_000);
+    session = await openWorkbench();
+  });
+
+  after(async () => {
+    await session?.stop();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && session) {
+      const { file } = await session.workbench.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+      console.log(`      screenshot of the failure: ${file}`);
+    }
+  });
+
+  return () => {
+    if (!session) throw new Error('the workbench session is not open (its before hook failed)');
+    return session;
+  };
+}

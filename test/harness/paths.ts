@@ -23,6 +23,9 @@ export const vscodeTestDir = path.join(repoRoot, '.vscode-test');
 /** Screenshots and logs a person looks at after a run (git-ignored). */
 export const testResultsDir = path.join(repoRoot, 'test-results');
 
+/** The screenshots the README shows (committed, and packaged with the extension for its details page). */
+export const readmeScreenshotDir = path.join(repoRoot, 'media', 'screenshots');
+
 /** The sample workspace (relative to the repository root): the demo opens it, the tests run against copies of it. */
 export const sampleWorkspace = 'test/fixtures/storefront';
 

@@ -1,0 +1,114 @@
+// The map as a tech lead reads it (the Feature Map tree) and as a new hire tours it (the Explore view), in the
+// packaged extension in the browser. Screenshots: test-results/e2e/feature-map.png and explore.png.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { useWorkbenchSession } from './workbenchSession';
+
+const statusItemId = 'customer-lens.customer-lens.customerLens.status';
+
+describe('Feature Map and Explore, installed from the .vsix, in the browser', function () {
+  const session = useWorkbenchSession();
+
+  before(async () => {
+    await session().workbench.openViewContainer('Customer Lens');
+  });
+
+  it('lists every feature in the Feature Map with its patterns, files and the unmapped files', async () => {
+    const { workbench } = session();
+    const { sideBar } = workbench;
+    await sideBar.showOnly('Feature Map');
+    await sideBar.treeItem('Feature Map', 'Checkout').waitFor();
+
+    assert.deepEqual(await sideBar.readTree('Feature Map'), [
+      { level: 1, label: 'Checkout', description: '8 files' },
+      { level: 1, label: 'Search', description: '4 files' },
+      { level: 1, label: 'Onboarding', description: '4 files' },
+      { level: 1, label: 'Billing', description: '5 files' },
+      { level: 1, label: 'Mobile checkout', description: '2 files' },
+      { level: 1, label: 'Unmapped files', description: '2' },
+    ]);
+
+    await sideBar.expandTreeItem('Feature Map', 'Checkout');
+    await sideBar.expandTreeItem('Feature Map', '/src/checkout/');
+    await sideBar.expandTreeItem('Feature Map', 'Unmapped files');
+    const tree = await sideBar.readTree('Feature Map');
+    await workbench.screenshot('feature-map', { clip: await workbench.sideBarRegion() });
+
+    assert.deepEqual(tree.slice(0, 9), [
+      { level: 1, label: 'Checkout', description: '8 files' },
+      { level: 2, label: '/src/checkout/', description: '5 files' },
+      { level: 3, label: 'applyCoupon.ts', description: 'src/checkout' },
+      { level: 3, label: 'cart.ts', description: 'src/checkout' },
+      { level: 3, label: 'checkoutService.ts', description: 'src/checkout' },
+      { level: 3, label: 'couponStep.ts', description: 'src/checkout' },
+      { level: 3, label: 'orderTotals.ts', description: 'src/checkout' },
+      { level: 2, label: '*.payment.ts', description: '3 files' },
+      { level: 2, label: '/src/checkout/legacy/', description: 'excludes 1 file' },
+    ]);
+    assert.deepEqual(tree.slice(-2), [
+      { level: 1, label: 'Unmapped files', description: '2' },
+      { level: 2, label: 'src/experimental', description: '2' },
+    ]);
+  });
+
+  it('opens the map file at a feature, selected, with "Reveal in Map"', async () => {
+    const { workbench, workspace } = session();
+    await workbench.sideBar.showOnly('Feature Map');
+    const mapLines = fs.readFileSync(path.join(workspace, '.customer-lens.yml'), 'utf8').split(/\r?\n/);
+    const billingLine = mapLines.findIndex((line) => /^\s*- id: billing\s*$/.test(line)) + 1;
+    assert.ok(billingLine > 0, 'the sample map has no "- id: billing" line');
+    // Billing's entry runs up to the next top-level key of the map.
+    const nextKeyLine = mapLines.findIndex((line, index) => index >= billingLine && /^\S/.test(line)) + 1;
+
+    await workbench.sideBar.runTreeItemAction('Feature Map', 'Billing', 'Reveal in Map');
+
+    assert.equal(await workbench.activeTab('.customer-lens.yml'), '.customer-lens.yml');
+    await workbench.editorLine('- id: billing').waitFor();
+    const cursor = await workbench.cursor(/selected/);
+    assert.ok(cursor.line > billingLine && cursor.line < nextKeyLine, `the selection should end inside Billing's entry (lines ${billingLine}–${nextKeyLine - 1}); the cursor is on line ${cursor.line}`);
+    assert.ok(cursor.selectedCharacters > 100, `Billing's entry should be selected; ${cursor.selectedCharacters} characters are`);
+  });
+
+  it('finds a feature by searching Explore, shows its customers and modules, and opens its code', async () => {
+    const { workbench } = session();
+    await workbench.sideBar.showOnly('Explore');
+    const explore = await workbench.webview('explore-view');
+    const count = explore.locator('[data-testid="explore-count"]');
+    await count.filter({ hasText: '5 features' }).waitFor();
+
+    await explore.locator('[data-testid="explore-search"]').pressSequentially('invoice');
+    await count.filter({ hasText: '1 of 5 features' }).waitFor();
+    const cards = explore.locator('[data-testid="explore-feature"]');
+    assert.deepEqual(await cards.evaluateAll((found) => found.map((card) => card.getAttribute('data-feature-id'))), ['billing']);
+    assert.match(await cards.first().innerText(), /Top problem: Invoices are missing the merchant's VAT number \(38 customers\)/);
+
+    await cards.first().click();
+    const detail = explore.locator('[data-testid="explore-detail"][data-feature-id="billing"]');
+    await detail.waitFor();
+    await workbench.screenshot('explore', { clip: await workbench.sideBarRegion() });
+
+    const text = await detail.innerText();
+    assert.match(text, /^← All features\nBilling\n/);
+    assert.match(text, /Owners: @shop\/billing/);
+    assert.match(text, /Segments: Enterprise, Mid-market, SMB/);
+    assert.match(text, /Quoted customers: .*Bramble & Oak/);
+    assert.match(text, /Invoices are missing the merchant's VAT number · 38 customers/);
+    const modules = await detail.locator('[data-testid="explore-module"] h4').allInnerTexts();
+    assert.deepEqual(
+      modules.map((heading) => heading.replace(/\s+/g, ' ').trim()),
+      ['/src/billing/ 4 files', '/src/emails/**/invoice* 1 file'],
+    );
+    assert.deepEqual(await detail.locator('[data-testid="explore-file"]').allInnerTexts(), [
+      'chargeSubscription.ts',
+      'invoiceRenderer.ts',
+      'plans.ts',
+      'subscription.payment.ts',
+      'invoice.html',
+    ]);
+
+    await detail.locator('[data-testid="explore-file"]', { hasText: 'invoiceRenderer.ts' }).click();
+    assert.equal(await workbench.activeTab('invoiceRenderer.ts'), 'invoiceRenderer.ts');
+    await workbench.statusBarItem(statusItemId).filter({ hasText: 'Billing' }).waitFor();
+  });
+});
