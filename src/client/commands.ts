@@ -61,6 +61,20 @@ async function pickOrigin(title: string, onlyWithToken: TokenVault | undefined):
   return vscode.window.showQuickPick(origins, { title, placeHolder: 'Which endpoint?' });
 }
 
+/** What Set Token does once it has the token: keep it in SecretStorage and hand it to the server (never to a log). */
+export async function storeToken(deps: CommandDeps, origin: string, token: string): Promise<void> {
+  await deps.tokens.store(origin, token);
+  if (vscode.workspace.isTrusted) await deps.client.sendNotification(DidChangeTokenNotification.type, { origin, token });
+  deps.log.info(`token stored origin=${origin}`);
+}
+
+/** What Clear Token does once it knows the endpoint. */
+export async function clearToken(deps: CommandDeps, origin: string): Promise<void> {
+  await deps.tokens.delete(origin);
+  await deps.client.sendNotification(DidChangeTokenNotification.type, { origin });
+  deps.log.info(`token cleared origin=${origin}`);
+}
+
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { client, log, tokens } = deps;
   const register = (id: string, run: (...args: unknown[]) => unknown) =>
@@ -88,18 +102,14 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         validateInput: (value) => (value.trim() === '' ? 'Enter a token, or press Escape to cancel' : /\s/.test(value.trim()) ? 'A token has no spaces' : undefined),
       });
       if (token === undefined) return;
-      await tokens.store(origin, token.trim());
-      if (vscode.workspace.isTrusted) await client.sendNotification(DidChangeTokenNotification.type, { origin, token: token.trim() });
-      log.info(`token stored origin=${origin}`);
+      await storeToken(deps, origin, token.trim());
       void vscode.window.showInformationMessage(`Customer Lens: token stored for ${origin}.`);
     }),
 
     register(Commands.clearToken, async () => {
       const origin = await pickOrigin('Clear Token', tokens);
       if (!origin) return;
-      await tokens.delete(origin);
-      await client.sendNotification(DidChangeTokenNotification.type, { origin });
-      log.info(`token cleared origin=${origin}`);
+      await clearToken(deps, origin);
       void vscode.window.showInformationMessage(`Customer Lens: token cleared for ${origin}.`);
     }),
 

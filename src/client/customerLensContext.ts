@@ -2,10 +2,13 @@
 // the status bar, the commands and the sidebar. Disposed with the extension; `stop()` stops the server.
 import * as vscode from 'vscode';
 import {
+  CloseAction,
+  ErrorAction,
   LanguageClient,
   RevealOutputChannelOn,
   State,
   TransportKind,
+  type ErrorHandler,
   type LanguageClientOptions,
   type Middleware,
   type ServerOptions,
@@ -20,7 +23,9 @@ import {
   type InitializationOptions,
 } from '../shared/lspProtocol';
 import { registerSidebarViews, type SidebarApi } from './sidebar/sidebarViews';
-import { Commands, registerCommands } from './commands';
+import { clearToken, Commands, registerCommands, storeToken, type CommandDeps } from './commands';
+import { RedactingLog, ServerTraceChannel } from './redactingLog';
+import { RestartPolicy } from './restartPolicy';
 import { StatusBar, type StatusSnapshot } from './statusBar';
 import { configuredOrigins, TokenVault } from './tokens';
 
@@ -37,13 +42,23 @@ export interface CustomerLensApi {
   readonly onDidChangeMap: vscode.Event<{ workspaceFolderUri: string }>;
   /** Fires on every `customerLens/didChangeContext`. */
   readonly onDidChangeContext: vscode.Event<DidChangeContextParams>;
+  /** The folder VS Code writes this extension's log files into (the "Customer Lens" log is one of them). */
+  readonly logUri: vscode.Uri;
+  /** What Set Token does after its input box: store the token for an endpoint origin and hand it to the server. */
+  storeToken(origin: string, token: string): Promise<void>;
+  /** What Clear Token does after its picker. */
+  clearToken(origin: string): Promise<void>;
 }
 
 /** The one command hover cards may link to. */
 const HOVER_COMMANDS = [Commands.openSidebar];
 
 export class CustomerLensContext implements vscode.Disposable {
-  readonly log: vscode.LogOutputChannel;
+  /** The one log. Every line is redacted (tokens, bearer credentials) before it is written. */
+  readonly log: RedactingLog;
+  /** The log as the language client's trace channel: on when `customerLens.trace.server` is not off. */
+  private readonly traceChannel: ServerTraceChannel;
+  private readonly restarts = new RestartPolicy();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly tokens: TokenVault;
   private readonly statusBar: StatusBar;
@@ -55,10 +70,11 @@ export class CustomerLensContext implements vscode.Disposable {
   private statusGeneration = 0;
 
   constructor(private readonly extension: vscode.ExtensionContext) {
-    this.log = vscode.window.createOutputChannel('Customer Lens', { log: true });
     this.tokens = new TokenVault(extension.secrets);
+    this.log = new RedactingLog(vscode.window.createOutputChannel('Customer Lens', { log: true }), () => this.tokens.values());
+    this.traceChannel = new ServerTraceChannel(this.log);
     this.statusBar = new StatusBar(Commands.showStatusMenu);
-    this.disposables.push(this.log, this.tokens, this.statusBar, this.mapChanged, this.contextChanged);
+    this.disposables.push(this.traceChannel, this.log, this.tokens, this.statusBar, this.mapChanged, this.contextChanged);
     extension.subscriptions.push(this);
   }
 
@@ -87,8 +103,9 @@ export class CustomerLensContext implements vscode.Disposable {
 
     await client.start();
     this.sidebar = registerSidebarViews(this.extension, client, this.log);
+    const commandDeps: CommandDeps = { client, log: this.log, tokens: this.tokens };
     this.disposables.push(
-      ...registerCommands({ client, log: this.log, tokens: this.tokens }),
+      ...registerCommands(commandDeps),
       vscode.window.onDidChangeActiveTextEditor(() => this.scheduleStatus()),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('customerLens.endpoint')) void this.endpointsChanged();
@@ -110,6 +127,9 @@ export class CustomerLensContext implements vscode.Disposable {
       onDidUpdateStatusBar: this.statusBar.onDidUpdate,
       onDidChangeMap: this.mapChanged.event,
       onDidChangeContext: this.contextChanged.event,
+      logUri: this.extension.logUri,
+      storeToken: (origin, token) => storeToken(commandDeps, origin, token),
+      clearToken: (origin) => clearToken(commandDeps, origin),
     };
   }
 
@@ -123,14 +143,16 @@ export class CustomerLensContext implements vscode.Disposable {
       // Anchors can be in any file, so every file document goes to the server (the map files included).
       documentSelector: [{ scheme: 'file' }],
       outputChannel: this.log,
+      traceOutputChannel: this.traceChannel,
       // Calm by default: errors are in the log, which never jumps into view by itself.
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+      errorHandler: this.errorHandler(),
       initializationOptions: () => this.initializationOptions(),
       markdown: { isTrusted: { enabledCommands: HOVER_COMMANDS }, supportHtml: false },
       diagnosticCollectionName: 'customer-lens',
       middleware: this.middleware(),
     };
-    return new LanguageClient('customerLens', 'Customer Lens', serverOptions, clientOptions);
+    return new QuietLanguageClient('customerLens', 'Customer Lens', serverOptions, clientOptions);
   }
 
   /** Built at every (re)start: the trust state and tokens may have changed since the last one. */
@@ -142,6 +164,43 @@ export class CustomerLensContext implements vscode.Disposable {
       cacheDir: vscode.Uri.joinPath(this.extension.globalStorageUri, 'context-cache').fsPath,
       tokens: trusted ? this.tokens.snapshot(configuredOrigins()) : undefined,
     };
+  }
+
+  /**
+   * A server that dies is started again, like vscode-languageclient's default handler does (up to 4 restarts in 3
+   * minutes), but every restart is only logged: the default would raise a notification for connection errors and
+   * for giving up. When the server keeps dying, the user gets one message, with a way to restart it.
+   */
+  private errorHandler(): ErrorHandler {
+    return {
+      error: (error, _message, count) => {
+        const decision = this.restarts.error(count);
+        this.log.warn(`language server connection error count=${count ?? 'unknown'} error=${error.message}${decision.shutdown ? ' action=stop' : ''}`);
+        if (decision.notify) this.notifyStopped(decision.notify);
+        return { action: decision.shutdown ? ErrorAction.Shutdown : ErrorAction.Continue, handled: true };
+      },
+      closed: () => {
+        const decision = this.restarts.closed();
+        if (decision.restart) {
+          this.log.warn(`language server exited unexpectedly; restarting crashes=${decision.crashes} limit=${this.restarts.maxRestarts + 1} windowMinutes=${this.restarts.windowMs / 60_000}`);
+        } else {
+          this.log.error(`language server exited unexpectedly; not restarting crashes=${decision.crashes} windowMinutes=${this.restarts.windowMs / 60_000}`);
+          if (decision.notify) this.notifyStopped(decision.notify);
+        }
+        return { action: decision.restart ? CloseAction.Restart : CloseAction.DoNotRestart, handled: true };
+      },
+    };
+  }
+
+  private notifyStopped(message: string): void {
+    const restart = 'Restart';
+    const logs = 'Show Logs';
+    void vscode.window.showWarningMessage(message, restart, logs).then((choice) => {
+      if (choice === logs) this.log.show();
+      if (choice !== restart) return;
+      this.restarts.reset();
+      void this.restart('requested after the server stopped');
+    });
   }
 
   private middleware(): Middleware {
@@ -240,6 +299,18 @@ export class CustomerLensContext implements vscode.Disposable {
   dispose(): void {
     clearTimeout(this.statusTimer);
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}
+
+/**
+ * vscode-languageclient shows an error notification for some failures whatever `revealOutputChannelOn` says (a
+ * restart attempt that fails, for one, which a server crashing at startup repeats several times). Here every such
+ * error is logged only: the user hears from the extension itself, once, when it gives up (see `errorHandler`), or
+ * from `activate` when the server cannot start at all.
+ */
+class QuietLanguageClient extends LanguageClient {
+  override error(message: string, data?: unknown): void {
+    super.error(message, data, false);
   }
 }
 

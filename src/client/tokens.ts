@@ -73,6 +73,11 @@ export class TokenVault implements vscode.Disposable {
     return this.tokens.get(origin);
   }
 
+  /** Every token held in memory (for taking them out of log lines). */
+  values(): IterableIterator<string> {
+    return this.tokens.values();
+  }
+
   /** The loaded tokens of these origins, for initializationOptions. */
   snapshot(origins: readonly string[]): Record<string, string> {
     const result: Record<string, string> = {};

@@ -25,6 +25,7 @@ import {
   FeatureListRequest,
   FileContextRequest,
   RefreshRequest,
+  ServerInfoRequest,
   UnmappedFilesRequest,
   type InitializationOptions,
 } from '../shared/lspProtocol';
@@ -249,6 +250,8 @@ export function startLanguageServer(connection: Connection): void {
     if (result.created && folder && (await folder.reloadFiles(workspace.openText))) await mapChanged(folder);
     return result;
   });
+  const startedAt = new Date().toISOString();
+  connection.onRequest(ServerInfoRequest.type, () => ({ pid: process.pid, startedAt }));
   connection.onRequest(RefreshRequest.type, async () => {
     const c = ready();
     log.info('refresh requested');

@@ -290,3 +290,17 @@ export namespace DidChangeMapNotification {
   export const method = 'customerLens/didChangeMap';
   export const type = new NotificationType<{ workspaceFolderUri: string }>(method);
 }
+
+/** Which language server process answers, and since when. */
+export interface ServerInfoResult {
+  /** The server's process id (for "Show Logs" reports and for tests that stop the process). */
+  pid: number;
+  /** When this process started, ISO 8601. */
+  startedAt: string;
+}
+
+/** `customerLens/serverInfo` (client → server): the process behind the connection; it changes when the server restarts. */
+export namespace ServerInfoRequest {
+  export const method = 'customerLens/serverInfo';
+  export const type = new RequestType0<ServerInfoResult, void>(method);
+}

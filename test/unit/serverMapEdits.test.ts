@@ -216,7 +216,7 @@ describe('editing an open map', function () {
       await client.until(() => client.mapChanges.length > mapChanges, 'customerLens/didChangeMap once coverage is current');
       const warning = (client.diagnostics.get(uri) ?? []).find((d: Diagnostic) => d.severity === 2);
       assert.ok(warning, JSON.stringify(client.diagnostics.get(uri)));
-      assert.match(warning.message, /pattern "\/src\/nowhere\/" of feature "search" matches no file/);
+      assert.match(String(warning.message), /pattern "\/src\/nowhere\/" of feature "search" matches no file/);
       const line = text.split('\n').findIndex((l) => l.includes('/src/nowhere/'));
       assert.deepEqual(warning.range.start, { line, character: text.split('\n')[line].indexOf('/src/nowhere/') });
 
