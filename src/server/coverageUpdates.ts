@@ -76,6 +76,27 @@ function featureKey(feature: MapFeature): string {
   return [feature.mapFile, feature.id, ...feature.paths.map((p) => p.pattern), '\u0001', ...feature.exclude.map((p) => p.pattern)].join('\0');
 }
 
+/** Everything coverage depends on besides the file list: each feature's patterns and the `unmapped` ones, by map file. */
+function coverageSignature(map: WorkspaceMap): string {
+  return patternsOf(map)
+    .map((p) => p.key)
+    .join('\u0002');
+}
+
+/**
+ * The coverage of `previous.map` reused for `next` over the same file list, when the edit between them changed no
+ * pattern (a description, a name, owners, comments, lines moved): the same files per feature and per pattern, the
+ * warnings at their new positions. Undefined when a pattern changed, so the files must be matched again.
+ */
+export function reuseCoverage(previous: { map: WorkspaceMap; report: CoverageReport }, next: WorkspaceMap): CoverageReport | undefined {
+  if (coverageSignature(previous.map) !== coverageSignature(next)) return undefined;
+  const before = patternsOf(previous.map);
+  const after = patternsOf(next);
+  const matchesByPattern = new Map<MapPattern, number>();
+  after.forEach(({ pattern }, i) => matchesByPattern.set(pattern, previous.report.matchesByPattern.get(before[i].pattern) ?? 0));
+  return { ...previous.report, matchesByPattern, problems: carryOverWarnings({ map: previous.map, warnings: previous.report.problems }, next) };
+}
+
 /**
  * The coverage warnings of `previous` that still hold for `next` over the same file list, placed at their new
  * positions: a pattern still written (same text, kind, feature and map file) still matches no file, and a feature

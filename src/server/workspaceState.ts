@@ -11,7 +11,7 @@ import { explainMatches, indexOf, splitPath } from '../map/matcher';
 import type { Logger } from '../shared/contextModel';
 import type { CoverageReport, MapPattern, MapProblem, PathExplanation, WorkspaceMap } from '../shared/mapModel';
 import type { MapStatus } from '../shared/lspProtocol';
-import { carryOverWarnings, coverageInSlices } from './coverageUpdates';
+import { carryOverWarnings, coverageInSlices, reuseCoverage } from './coverageUpdates';
 import { pathToUri } from './uris';
 
 /** Text of open documents by absolute path: unsaved map edits take effect before they are saved. */
@@ -44,6 +44,8 @@ export class FolderState {
   /** Parse and compile problems of the current text, by map file. */
   private textProblems = new Map<string, MapProblem[]>();
   private coverageOf: WorkspaceMap | undefined;
+  /** The file list `coverage` was computed over. */
+  private coverageFiles: readonly string[] | undefined;
   private coverageRun: { map: WorkspaceMap; done: Promise<boolean> } | undefined;
   private patternFilesCache: { map: WorkspaceMap; files: Map<MapPattern, string[]> } | undefined;
 
@@ -124,12 +126,21 @@ export class FolderState {
   }
 
   /**
-   * Brings the coverage up to date with the map in force, matching the file list in slices so that the server
-   * keeps answering meanwhile. Resolves to false when the map changed again before it finished.
+   * Brings the coverage up to date with the map in force: at once when no pattern changed since the last coverage,
+   * otherwise by matching the file list in slices so that the server keeps answering meanwhile. Resolves to false
+   * when the map changed again before it finished.
    */
   refreshCoverage(): Promise<boolean> {
     const map = this.map;
     if (!map || this.coverageOf === map) return Promise.resolve(true);
+    const reused = this.coverage && this.coverageOf && this.coverageFiles === this.files ? reuseCoverage({ map: this.coverageOf, report: this.coverage }, map) : undefined;
+    if (reused) {
+      this.coverage = reused;
+      this.coverageOf = map;
+      this.version++;
+      this.updateProblems();
+      return Promise.resolve(true);
+    }
     if (this.coverageRun?.map !== map) this.coverageRun = { map, done: this.computeCoverage(map) };
     return this.coverageRun.done;
   }
@@ -142,6 +153,7 @@ export class FolderState {
     if (!report || overtaken()) return false;
     this.coverage = report;
     this.coverageOf = map;
+    this.coverageFiles = files;
     this.version++;
     this.updateProblems();
     this.log.info(`coverage root=${this.root} files=${report.total} ratio=${report.ratio.toFixed(3)} warnings=${report.problems.length} ms=${Date.now() - started}`);

@@ -166,6 +166,33 @@ describe('editing an open map', function () {
       assert.deepEqual(fresh.problems, folder.problems);
     });
 
+    it('reuses the coverage when an edit changes no pattern, with the warnings at their new lines', async () => {
+      const many = Array.from({ length: 12_000 }, (_, i) => `src/generated/part${i % 40}/file${i}.ts`);
+      const folder = await loaded(many);
+      const before = folder.coverage!;
+      const serchLine = good.split('\n').findIndex((l) => l.includes('/src/serch/')) + 1;
+
+      open = `# renamed search\n\n${good.replace('    name: Search\n', '    name: Product search\n')}`;
+      folder.editMap(mapFile, open, openText);
+      const done = folder.refreshCoverage();
+      assert.equal(folder.coverageCurrent, true, 'current at once: no pass over the 12,000 files');
+      assert.equal(await done, true);
+      assert.equal(folder.map?.feature('search')?.name, 'Product search');
+      assert.deepEqual(folder.coverage?.filesByFeature, before.filesByFeature);
+      assert.equal(folder.coverage?.unmappedFiles, before.unmappedFiles);
+      assert.deepEqual(warnings(folder.problems, mapFile).map((w) => w.split(' ')[0].split(':')[0]), [String(serchLine + 2)]);
+      const serch = folder.map!.features.find((f) => f.id === 'search')!.paths[1];
+      assert.equal(folder.coverage?.matchesByPattern.get(serch), 0, 'pattern counts follow the new pattern objects');
+
+      // A changed pattern needs the files matched again: that is not at once.
+      open = open.replace('/src/serch/]', '/src/serch/, /src/generated/]');
+      folder.editMap(mapFile, open, openText);
+      const again = folder.refreshCoverage();
+      assert.equal(folder.coverageCurrent, false);
+      assert.equal(await again, true);
+      assert.equal(folder.coverage?.filesByFeature.get('search')?.length, 12_000 + (before.filesByFeature.get('search')?.length ?? 0));
+    });
+
     it('drops a coverage pass that a later edit overtook, and finishes the later one', async () => {
       // Enough files for several slices, so the pass yields between them.
       const many = Array.from({ length: 12_000 }, (_, i) => `src/generated/part${i % 40}/file${i}.ts`);
