@@ -97,7 +97,10 @@ export class SideBar {
     );
   }
 
-  /** Expands a tree item by clicking its twistie, unless it is expanded already, and waits for it to open. */
+  /**
+   * Expands a tree item by clicking its twistie, unless it is expanded already, and waits until its children show:
+   * the tree marks a row expanded before the extension has answered for its children.
+   */
   async expandTreeItem(view: string, label: string): Promise<void> {
     const row = this.treeItem(view, label);
     await row.waitFor({ timeout: defaultTimeoutMs });
@@ -107,6 +110,14 @@ export class SideBar {
       .and(this.page.locator('[aria-expanded="true"]'))
       .first()
       .waitFor({ timeout: defaultTimeoutMs });
+    const deadline = Date.now() + defaultTimeoutMs;
+    for (;;) {
+      const rows = await this.readTree(view);
+      const index = rows.findIndex((candidate) => candidate.label === label);
+      if (index >= 0 && (rows[index + 1]?.level ?? 0) > rows[index].level) return;
+      if (Date.now() > deadline) throw new Error(`"${label}" in ${view} is expanded but showed no children within ${defaultTimeoutMs} ms`);
+      await this.page.waitForTimeout(100);
+    }
   }
 
   /** Clicks an inline action (the icon shown on hover, e.g. "Reveal in Map") of a tree item. */
