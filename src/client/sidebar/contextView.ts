@@ -32,9 +32,7 @@ export class ContextViewProvider implements vscode.WebviewViewProvider, vscode.D
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.webview = new SidebarWebview('context', extensionUri, log, (message) => {
-      handleSidebarAction(message, client, log).catch((error: unknown) =>
-        log.error(`sidebar: action failed method=${message.method} error=${errorText(error)}`),
-      );
+      handleSidebarAction(message, client, log);
     });
     this.webview.post(noEditorModel());
     this.disposables.push(

@@ -31,9 +31,7 @@ export class ExploreViewProvider implements vscode.WebviewViewProvider, vscode.D
         void this.open(message.params.featureId);
         return;
       }
-      handleSidebarAction(message, client, log).catch((error: unknown) =>
-        log.error(`sidebar: action failed method=${message.method} error=${errorText(error)}`),
-      );
+      handleSidebarAction(message, client, log);
     });
     this.webview.post({ state: 'loading' });
     this.disposables.push(this.webview, this.webview.onDidBecomeVisible(() => void this.refresh()));

@@ -53,7 +53,13 @@ export function errorText(error: unknown): string {
  * Carries out a webview's request that is not about its own view: links, files, map commands, refresh. Webviews only
  * ever name files the host gave them, but a file must still be inside a workspace folder to be opened.
  */
-export async function handleSidebarAction(message: WebviewMessage, client: LanguageClient, log: vscode.LogOutputChannel): Promise<void> {
+export function handleSidebarAction(message: WebviewMessage, client: LanguageClient, log: vscode.LogOutputChannel): void {
+  performSidebarAction(message, client, log).catch((error: unknown) =>
+    log.error(`sidebar: action failed method=${message.method} error=${errorText(error)}`),
+  );
+}
+
+async function performSidebarAction(message: WebviewMessage, client: LanguageClient, log: vscode.LogOutputChannel): Promise<void> {
   switch (message.method) {
     case 'link/open':
       await openExternalHttps(message.params.url, log);
