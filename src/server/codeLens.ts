@@ -4,7 +4,8 @@ import type { CancellationToken, CodeLens, CodeLensParams } from 'vscode-languag
 import type { Freshness } from '../shared/contextModel';
 import type { FileFeature } from '../shared/lspProtocol';
 import { fileContext } from './fileContext';
-import { formatCount, shorten } from './format';
+import { formatCount } from '../shared/displayFormat';
+import { shorten } from './format';
 import { OPEN_SIDEBAR_COMMAND } from './hoverCard';
 import { errorText, settingsOf, signalOf, VIEW_BUDGET_MS, type ServerContext } from './serverContext';
 import { isMapFileName } from './workspaceState';

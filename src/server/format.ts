@@ -62,60 +62,6 @@ export function link(label: string, url: string | undefined, max = 80): string {
   return safe === undefined ? escaped : `[${escaped}](${safe})`;
 }
 
-/** 4100 → "4.1k", 12 → "12", 1_250_000 → "1.3M", 0.5 → "0.5". */
-export function formatCount(value: number): string {
-  if (!Number.isFinite(value)) return '—';
-  const sign = value < 0 ? '-' : '';
-  const abs = Math.abs(value);
-  const units: [number, string][] = [
-    [1e9, 'B'],
-    [1e6, 'M'],
-    [1e3, 'k'],
-  ];
-  for (const [size, suffix] of units) {
-    if (abs >= size * 0.9995) {
-      const scaled = abs / size;
-      const digits = scaled < 99.95 ? 1 : 0;
-      return `${sign}${trimZero(scaled.toFixed(digits))}${suffix}`;
-    }
-  }
-  return `${sign}${abs >= 100 || Number.isInteger(abs) ? Math.round(abs) : trimZero(abs.toFixed(1))}`;
-}
-
-function trimZero(fixed: string): string {
-  return fixed.replace(/\.0$/, '');
-}
-
-const CURRENCY_SYMBOLS: Record<string, string> = { USD: '$', EUR: '€', GBP: '£', JPY: '¥' };
-
-/** `120000, "USD"` → "$120k"; an unknown or absent currency is written after the amount. */
-export function formatMoney(value: number, currency: string | undefined): string {
-  const code = currency?.toUpperCase();
-  const symbol = code ? CURRENCY_SYMBOLS[code] : undefined;
-  if (symbol) return `${symbol}${formatCount(value)}`;
-  return code ? `${formatCount(value)} ${code}` : formatCount(value);
-}
-
-/** A change ratio as "▲ 12 %", "▼ 3 %" or "± 0 %". */
-export function formatChange(ratio: number): string {
-  if (!Number.isFinite(ratio)) return '';
-  const percent = Math.round(Math.abs(ratio) * 100);
-  if (percent === 0) return '± 0 %';
-  return `${ratio > 0 ? '▲' : '▼'} ${formatCount(percent)} %`;
-}
-
-/** How long ago `then` was, from `now`: "just now", "12 min ago", "3 h ago", "1 day ago", "5 days ago". */
-export function formatAge(then: number, now: number): string {
-  const seconds = Math.max(0, (now - then) / 1000);
-  if (seconds < 60) return 'just now';
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
-  const days = Math.floor(hours / 24);
-  return days === 1 ? '1 day ago' : `${days} days ago`;
-}
-
 /** An ISO date as "2026-11-02" (the date part only), or undefined when it does not parse. */
 export function formatDate(iso: string | undefined): string | undefined {
   if (iso === undefined) return undefined;

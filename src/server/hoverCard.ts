@@ -2,7 +2,8 @@
 // format.ts (escaped, one line, cut with "…"); links are https only; the one command link is "Open in sidebar".
 import type { Freshness } from '../shared/contextModel';
 import type { FeatureContext, Link, Problem, Quote, UsageMetric } from '../shared/contextProtocol';
-import { code, formatAge, formatChange, formatCount, formatDate, formatMoney, link, safeHttpsUrl, text } from './format';
+import { formatAge, formatChange, formatCount, formatMoney } from '../shared/displayFormat';
+import { code, formatDate, link, safeHttpsUrl, text } from './format';
 
 /** Why the card is about this feature: the file is mapped to it, or the cursor is on one of its anchors. */
 export type CardReason =

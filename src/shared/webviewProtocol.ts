@@ -31,7 +31,7 @@ export const httpsUrlSchema = z.url({ protocol: /^https$/, message: 'expected an
 /** A change over a period, ready to show: `▲ 12%`. `tone` says whether the change is good news for customers. */
 export const changeViewSchema = z.object({
   direction: z.enum(['up', 'down', 'flat']),
-  /** Arrow and percentage, e.g. `▲ 12%`, `▼ 3%`, `— 0%`. */
+  /** Arrow and percentage, e.g. `▲ 12%`, `▼ 3%`, `± 0%`. */
   text: z.string(),
   /** Read by screen readers instead of the arrow, e.g. `up 12% on the previous period`. */
   label: z.string(),

@@ -83,13 +83,13 @@ describe('language server over LSP (storefront fixture, context file)', function
       assert.match(card, /Turns a shopper's cart into a paid order/);
       assert.match(
         card,
-        /- \[Coupon codes rejected at the coupon step\]\(https:\/\/support\.example\.com\/tickets\/48213\) — 42 customers · high · in-progress · \$386k ARR · ▲ 35 %/,
+        /- \[Coupon codes rejected at the coupon step\]\(https:\/\/support\.example\.com\/tickets\/48213\) — 42 customers · high · in-progress · \$386k ARR · ▲ 35%/,
       );
       assert.match(card, /27 customers · medium · open/);
       assert.doesNotMatch(card, /Order confirmation email arrives minutes late/, 'solved problems stay off the card');
       assert.match(card, /> “We ran 20% off for Black Friday prep/);
       assert.match(card, /— Maria Lopez, Lopez Ceramics · 2026-11-18 · \[Support ticket\]\(https:\/\/support\.example\.com\/tickets\/48213\)/);
-      assert.match(card, /\*\*Usage\*\* Checkouts started 18\.4k \(7d\) ▲ 4 %/);
+      assert.match(card, /\*\*Usage\*\* Checkouts started 18\.4k \(7d\) ▲ 4%/);
       // Footer: why this file maps here, freshness, the one command link.
       assert.match(card, /Mapped by `\/src\/checkout\/` in \.customer-lens\.yml:17/);
       assert.match(card, /from customer-context\.json/);
@@ -105,7 +105,7 @@ describe('language server over LSP (storefront fixture, context file)', function
     it("shows the event's metric on an analytics event string", async () => {
       const card = markdown(await hoverAt('src/checkout/applyCoupon.ts', "'coupon_applied'", 4));
       assert.match(card, /^\*\*Checkout\*\*/);
-      assert.match(card, /\*\*`coupon_applied`\*\* Coupons applied 2\.1k \(7d\) ▼ 18 %/);
+      assert.match(card, /\*\*`coupon_applied`\*\* Coupons applied 2\.1k \(7d\) ▼ 18%/);
     });
 
     it('shows the tagged feature on a `customer-lens: <id>` comment, even in a file of another feature', async () => {

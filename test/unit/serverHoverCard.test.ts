@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { anchorCandidates } from '../../src/server/anchors';
 import { freshnessText, renderFeatureCard, type CardInput } from '../../src/server/hoverCard';
-import { formatAge, formatChange, formatCount, formatMoney, link, shorten, text } from '../../src/server/format';
+import { formatAge, formatChange, formatCount, formatMoney } from '../../src/shared/displayFormat';
+import { link, shorten, text } from '../../src/server/format';
 import { resolveSettings, TokenStore } from '../../src/server/settings';
 import { codeLensTitle } from '../../src/server/codeLens';
 import type { FeatureContext } from '../../src/shared/contextProtocol';
@@ -29,7 +30,7 @@ describe('hover card', () => {
       [0, 12, 999, 1000, 4100, 18_420, 99_960, 386_400, 1_250_000, 2_000_000_000, 0.5].map(formatCount),
       ['0', '12', '999', '1k', '4.1k', '18.4k', '100k', '386k', '1.3M', '2B', '0.5'],
     );
-    assert.deepEqual([0.35, -0.08, 0, 0.004].map(formatChange), ['▲ 35 %', '▼ 8 %', '± 0 %', '± 0 %']);
+    assert.deepEqual([0.35, -0.08, 0, 0.004].map(formatChange), ['▲ 35%', '▼ 8%', '± 0%', '± 0%']);
     assert.deepEqual([formatMoney(386_400, 'USD'), formatMoney(412_000, 'eur'), formatMoney(1200, 'CHF'), formatMoney(5, undefined)], ['$386k', '€412k', '1.2k CHF', '5']);
   });
 

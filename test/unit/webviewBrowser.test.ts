@@ -161,7 +161,7 @@ describe('sidebar webview in Chromium', function () {
     assert.ok((rendered.params.testIds['sparkline'] ?? 0) >= 1, 'usage series are drawn');
     assert.ok((rendered.params.testIds['quote'] ?? 0) >= 3);
     assert.deepEqual((await texts('[data-testid="problem-status"]')).slice(0, 2), ['In progress', 'Open'], 'most customers affected first');
-    assert.equal((await texts('[data-testid="problem-arr"]'))[0], '$386.4k ARR');
+    assert.equal((await texts('[data-testid="problem-arr"]'))[0], '$386k ARR');
     assert.equal(await tab.locator('svg[data-testid="sparkline"] polyline').count(), rendered.params.testIds['sparkline']);
     assert.match((await tab.locator('[data-testid="usage-change"]').first().getAttribute('aria-label')) ?? '', /^(up|down|unchanged)/);
     assert.deepEqual(await tab.evaluate(() => (window as unknown as { __violations: string[] }).__violations), [], 'no CSP violation');

@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildContextViewModel, featureView, problemView, usageView } from '../../src/client/sidebar/contextViewModel';
-import { compactNumber, formatChange, formatMoney, relativeAge } from '../../src/client/sidebar/format';
+import { formatAge, formatCount, formatMoney } from '../../src/shared/displayFormat';
+import { formatChange } from '../../src/client/sidebar/format';
 import { parseContextResponse, type FeatureContext } from '../../src/shared/contextProtocol';
 import type { Freshness } from '../../src/shared/contextModel';
 import type { FileContextResult, FileFeature } from '../../src/shared/lspProtocol';
@@ -81,7 +82,7 @@ describe('Context view model', () => {
     assert.ok(coupon);
     assert.equal(coupon.customersText, '42 customers');
     assert.equal(coupon.statusLabel, 'In progress');
-    assert.equal(coupon.arrText, '$386.4k ARR');
+    assert.equal(coupon.arrText, '$386k ARR');
     assert.deepEqual(coupon.trend, { direction: 'up', text: '▲ 35%', label: 'up 35% on the previous period', tone: 'bad' });
     assert.equal(coupon.url, 'https://support.example.com/tickets/48213');
     assert.ok(checkout.quotes.length > 0 && checkout.quotes.every((q) => q.text.length > 0));
@@ -236,7 +237,7 @@ describe('Context view model', () => {
 
 describe('sidebar formatting', () => {
   it('reads large counts and money compactly', () => {
-    assert.deepEqual([compactNumber(950), compactNumber(4100), compactNumber(1_250_000)], ['950', '4.1k', '1.3M']);
+    assert.deepEqual([formatCount(950), formatCount(4100), formatCount(1_250_000)], ['950', '4.1k', '1.3M']);
     assert.equal(formatMoney(1_200_000, 'usd'), '$1.2M');
     assert.equal(formatMoney(85_000, 'EUR'), '€85k');
   });
@@ -244,14 +245,14 @@ describe('sidebar formatting', () => {
   it('gives a change its arrow, and its tone from whether growth is good news', () => {
     assert.equal(formatChange(0.12, true).tone, 'good');
     assert.equal(formatChange(0.12, false).tone, 'bad');
-    assert.deepEqual(formatChange(0.001, true), { direction: 'flat', text: '— 0%', label: 'unchanged on the previous period', tone: 'neutral' });
+    assert.deepEqual(formatChange(0.001, true), { direction: 'flat', text: '± 0%', label: 'unchanged on the previous period', tone: 'neutral' });
   });
 
   it('says how old data is in words', () => {
     assert.deepEqual(
-      [10_000, 5 * 60_000, 3 * HOUR, 24 * HOUR, 3 * 24 * HOUR, 30 * 24 * HOUR].map((age) => relativeAge(NOW - age, NOW)),
+      [10_000, 5 * 60_000, 3 * HOUR, 24 * HOUR, 3 * 24 * HOUR, 30 * 24 * HOUR].map((age) => formatAge(NOW - age, NOW)),
       ['just now', '5 min ago', '3 h ago', '1 day ago', '3 days ago', '4 weeks ago'],
     );
-    assert.equal(relativeAge(Date.parse('2024-01-31T00:00:00Z'), NOW), 'on 2024-01-31');
+    assert.equal(formatAge(Date.parse('2024-01-31T00:00:00Z'), NOW), 'on 2024-01-31');
   });
 });

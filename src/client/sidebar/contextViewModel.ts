@@ -15,7 +15,8 @@ import {
   type UsageView,
   type WhyMappedView,
 } from '../../shared/webviewProtocol';
-import { baseName, compactNumber, countOf, epochOf, formatChange, formatMoney, formatValue, relativeAge } from './format';
+import { formatAge, formatCount, formatMoney } from '../../shared/displayFormat';
+import { baseName, countOf, epochOf, formatChange, formatValue } from './format';
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
 
@@ -62,7 +63,7 @@ function whyMapped(reason: MatchReason): WhyMappedView {
 }
 
 function freshnessBanners(freshness: Freshness, now: number): BannerView[] {
-  const age = freshness.fetchedAt !== undefined ? relativeAge(freshness.fetchedAt, now) : undefined;
+  const age = freshness.fetchedAt !== undefined ? formatAge(freshness.fetchedAt, now) : undefined;
   const ageFields = age !== undefined ? { age } : {};
   const detail = freshness.error ? ` ${freshness.error}` : '';
   switch (freshness.state) {
@@ -103,7 +104,7 @@ function mapBanners(result: FileContextResult): BannerView[] {
 }
 
 function sourceText(freshness: Freshness, now: number): string {
-  const age = freshness.fetchedAt !== undefined ? ` · ${freshness.source === 'file' ? 'read' : 'fetched'} ${relativeAge(freshness.fetchedAt, now)}` : '';
+  const age = freshness.fetchedAt !== undefined ? ` · ${freshness.source === 'file' ? 'read' : 'fetched'} ${formatAge(freshness.fetchedAt, now)}` : '';
   switch (freshness.source) {
     case 'endpoint':
       return `From ${freshness.origin ?? 'the endpoint'}${age}`;
@@ -142,7 +143,7 @@ export function problemView(problem: Problem, now: number): ProblemView {
   if (problem.arr !== undefined) view.arrText = `${formatMoney(problem.arr, problem.currency)} ARR`;
   // More tickets is bad news, so a rising trend reads in the "bad" tone.
   if (problem.trend !== undefined) view.trend = formatChange(problem.trend, false);
-  if (updatedAt > 0) view.updatedText = `updated ${relativeAge(updatedAt, now)}`;
+  if (updatedAt > 0) view.updatedText = `updated ${formatAge(updatedAt, now)}`;
   if (problem.source) view.source = problem.source;
   if (problem.url && isOpenableUrl(problem.url)) view.url = problem.url;
   return view;
@@ -171,7 +172,7 @@ export function usageView(metric: UsageMetric): UsageView {
   if (series.length >= 2) {
     const first = points[0]!;
     const last = points[points.length - 1]!;
-    view.seriesLabel = `${series.length} points from ${first.t.slice(0, 10)} to ${last.t.slice(0, 10)}, ${compactNumber(first.v)} to ${compactNumber(last.v)}`;
+    view.seriesLabel = `${series.length} points from ${first.t.slice(0, 10)} to ${last.t.slice(0, 10)}, ${formatCount(first.v)} to ${formatCount(last.v)}`;
   }
   return view;
 }
@@ -213,7 +214,7 @@ export function featureView(feature: FileFeature, freshness: Freshness, now: num
   if (why) view.why = why;
   if (!context) view.noDataReason = noDataReason(feature, freshness);
   const updatedAt = epochOf(context?.updatedAt);
-  if (updatedAt > 0) view.updatedText = `context updated ${relativeAge(updatedAt, now)}`;
+  if (updatedAt > 0) view.updatedText = `context updated ${formatAge(updatedAt, now)}`;
   return view;
 }
 
