@@ -124,10 +124,14 @@ describe('sidebar webview in Chromium', function () {
 
   async function waitForSent(predicate: (message: WebviewMessage) => boolean): Promise<WebviewMessage> {
     for (;;) {
-      const found = (await sent()).find(predicate);
+      // One snapshot both for searching and for counting: a message posted between two reads would be counted but
+      // never searched, and the wait below would then stall for a message that never comes. (`window.postMessage` is
+      // delivered as a later task, so the webview's answer to `post` can land at any point of this loop.)
+      const messages = await sent();
+      const found = messages.find(predicate);
       if (found) return found;
       // Waits for the next message the webview posts rather than polling on a clock.
-      await tab.waitForFunction((count) => (window as unknown as { __sent: unknown[] }).__sent.length > count, (await sent()).length);
+      await tab.waitForFunction((count) => (window as unknown as { __sent: unknown[] }).__sent.length > count, messages.length);
     }
   }
 
