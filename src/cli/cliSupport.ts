@@ -34,3 +34,8 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
+
+/** The token from `--token`, else from `CUSTOMER_LENS_TOKEN` (which keeps it out of `ps`). */
+export function tokenOption(flag: string | undefined): string | undefined {
+  return flag ?? (process.env.CUSTOMER_LENS_TOKEN?.trim() || undefined);
+}

@@ -1,5 +1,5 @@
 import { formatProbeReport, runProbe } from '../context/probe';
-import { ExitCode, UsageError, parseCommandArgs, type CliCommand } from './cliSupport';
+import { ExitCode, UsageError, parseCommandArgs, tokenOption, type CliCommand } from './cliSupport';
 
 const usage = `Usage: customer-lens probe <endpoint> [--token T] [--features a,b] [--timeout MS]
 
@@ -30,7 +30,7 @@ export const probeCommand: CliCommand = {
     const timeout = values.timeout === undefined ? 10_000 : Number(values.timeout);
     if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of milliseconds, got "${values.timeout}"`);
     const features = values.features?.split(',').map((id) => id.trim()).filter((id) => id !== '');
-    const token = values.token ?? (process.env.CUSTOMER_LENS_TOKEN?.trim() || undefined);
+    const token = tokenOption(values.token);
     const report = await runProbe(positionals[0]!, { token, features, requestTimeoutMs: timeout });
     io.out(formatProbeReport(report));
     return report.passed ? ExitCode.ok : ExitCode.failed;

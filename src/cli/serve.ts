@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { isLoopbackHost } from '../context/httpClient';
 import { startReferenceServer } from '../context/referenceServer';
-import { InputError, UsageError, parseCommandArgs, type CliCommand } from './cliSupport';
+import { InputError, UsageError, parseCommandArgs, tokenOption, type CliCommand } from './cliSupport';
 
 const usage = `Usage: customer-lens serve --data FILE [--port 7410] [--host 127.0.0.1] [--token T]
 
@@ -39,7 +39,7 @@ export const serveCommand: CliCommand = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (values.data === undefined) throw new UsageError('--data FILE is required');
     if (values.token !== undefined && values.token.trim() === '') throw new UsageError('--token must not be empty');
-    const token = values.token ?? (process.env.CUSTOMER_LENS_TOKEN?.trim() || undefined);
+    const token = tokenOption(values.token);
     const host = values.host ?? '127.0.0.1';
     const port = parsePort(values.port);
 
