@@ -46,7 +46,8 @@ export async function openWorkbench(): Promise<WorkbenchSession> {
     server = await startCodeServer({ runtime, dirs, logFile: path.join(screenshotDir, 'code-server.log') });
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server.folderUrl(workspace));
+    // Over 30 s (Playwright's default) on a busy 2-core machine: the workbench's first load compiles a lot.
+    await page.goto(server.folderUrl(workspace), { timeout: 120_000 });
     const workbench = new Workbench(page, screenshotDir);
     await workbench.waitUntilLoaded();
     return { workbench, workspace, stop };

@@ -52,7 +52,9 @@ export async function runExtensionTests(run: ExtensionTestRun): Promise<number> 
       finish(code);
     });
     page.on('pageerror', (error) => run.onLog(`[page error] ${error.message}`));
-    await page.goto(run.server.folderUrl(run.workspace, { payload: JSON.stringify(payload) }));
+    // The workbench's first load compiles a lot of JavaScript; on a busy 2-core machine it has taken over 30 s
+    // (Playwright's default), so the group's own deadline is the only limit that applies.
+    await page.goto(run.server.folderUrl(run.workspace, { payload: JSON.stringify(payload) }), { timeout: run.timeoutMs });
 
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
