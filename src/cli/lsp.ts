@@ -9,9 +9,11 @@ hover cards on feature symbols, event names and \`customer-lens: <feature>\` com
 diagnostics and completion in .customer-lens.yml, and the customerLens/* requests.
 
 Configure it with initializationOptions (all optional):
-  {"endpoint": "https://context.example.com/api", "token": "…", "hover": {"mode": "anchors" | "file" | "off"}}
+  {"endpoint": "https://context.example.com/api", "token": "…", "hover": {"mode": "anchors" | "file" | "off"},
+   "codeLens": {"enabled": true}, "cacheTtlMinutes": 10, "requestTimeoutMs": 5000}
 or with workspace/configuration section "customerLens" (the same keys; they win over initializationOptions, except
-the token). With no endpoint, the context file named by the map (\`context:\`) is used.`;
+the token). With no endpoint, the context file named by the map (\`context:\`) is used. Give it the repository
+root as its root folder; without one it finds each opened file's map from the file's folder.`;
 
 export const lspCommand: CliCommand = {
   name: 'lsp',

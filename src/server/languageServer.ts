@@ -5,12 +5,17 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  MessageType,
+  ResponseError,
+  ErrorCodes,
   TextDocuments,
   TextDocumentSyncKind,
   WatchKind,
   type Connection,
   type InitializeResult,
+  type MarkupKind,
 } from 'vscode-languageserver/node';
+import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Logger } from '../shared/contextModel';
 import {
@@ -35,7 +40,23 @@ import { explainFile, fileContext } from './fileContext';
 import { provideHover } from './hover';
 import { MapDiagnostics } from './mapDiagnostics';
 import { provideCompletion, provideDocumentLinks, provideMapHover } from './mapEditing';
+import { MapFileWatcher } from './mapWatcher';
+import { hoverFormatOf, hoverIn } from './plainText';
+import {
+  addToFeatureParams,
+  createMapParams,
+  executeCommandParams,
+  featureContextParams,
+  featureFilesParams,
+  noParams,
+  positionParams,
+  ServerLifecycle,
+  textDocumentParams,
+  uriParams,
+} from './requestGuard';
 import { addToFeature, createMap, featureContext, featureFiles, listFeatures, unmappedFiles } from './requests';
+import { RootDiscovery } from './rootDiscovery';
+import { executeCommand, lensCommandFor, SERVER_COMMANDS } from './serverCommands';
 import { errorText, settingsOf, VIEW_BUDGET_MS, type ServerContext } from './serverContext';
 import { parseInitializationOptions, SettingsStore, TokenStore } from './settings';
 import { uriToPath } from './uris';
@@ -64,6 +85,14 @@ export function startLanguageServer(connection: Connection): void {
   const timers = new Map<string, NodeJS.Timeout>();
   let ctx: ServerContext | undefined;
   let capabilities = { configuration: false, watchedFiles: false, configurationChange: false, codeLensRefresh: false, folders: false };
+  const lifecycle = new ServerLifecycle();
+  /** What this client can show: plain text or markdown hovers, and whether it has the sidebar a CodeLens opens. */
+  let shows: { hoverFormat: MarkupKind; sidebar: boolean } = { hoverFormat: 'markdown', sidebar: false };
+  /** Started for clients that do not watch files for the server. */
+  let mapWatcher: MapFileWatcher | undefined;
+  /** Set when the client gave no workspace folder: each opened file's map is found from its own folder. */
+  let rootless: RootDiscovery | undefined;
+  const showMessage = (type: MessageType, message: string) => void connection.sendNotification('window/showMessage', { type, message });
 
   const debounce = (key: string, ms: number, run: () => Promise<void>) => {
     clearTimeout(timers.get(key));
@@ -90,6 +119,7 @@ export function startLanguageServer(connection: Connection): void {
   /** After a folder's map changed: diagnostics, the context source (its context files may have changed), views. */
   const mapChanged = async (folder: FolderState) => {
     diagnostics.publish(folder);
+    mapWatcher?.watch(workspace.all().flatMap((f) => [f.root, ...[...f.problems.keys()].map((file) => path.dirname(file))]));
     if (ctx && folder.map) ctx.hub.serviceFor({ uri: folder.uri, contextFiles: folder.map.contextFiles }, await settingsOf(ctx, folder));
     void connection.sendNotification(DidChangeMapNotification.type, { workspaceFolderUri: folder.uri });
     refreshViews([]);
@@ -126,6 +156,7 @@ export function startLanguageServer(connection: Connection): void {
   };
 
   connection.onInitialize((params): InitializeResult => {
+    if (ctx) throw new ResponseError(ErrorCodes.InvalidRequest, 'initialize was already received');
     const init: InitializationOptions = parseInitializationOptions(params.initializationOptions, log);
     const client = params.capabilities;
     capabilities = {
@@ -135,6 +166,7 @@ export function startLanguageServer(connection: Connection): void {
       codeLensRefresh: client.workspace?.codeLens?.refreshSupport === true,
       folders: client.workspace?.workspaceFolders === true,
     };
+    shows = { hoverFormat: hoverFormatOf(client), sidebar: init.commandLinks === true };
     const settings = new SettingsStore(
       init,
       capabilities.configuration ? (scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'customerLens' }) : undefined,
@@ -143,11 +175,13 @@ export function startLanguageServer(connection: Connection): void {
     const tokens = new TokenStore(init, settings.trusted);
     const hub = new ContextHub({ cacheDir: init.cacheDir, tokens, log, onDidChange: (_folders, ids) => refreshViews(ids) });
     ctx = { workspace, settings, tokens, hub, documents, init, log, now: Date.now };
+    lifecycle.start(ctx);
 
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
     for (const folder of folders) workspace.add(folder.uri);
+    if (folders.length === 0) rootless = new RootDiscovery(workspace, { log, showMessage, found: (folder) => reloadFiles(folder, 0) });
     log.info(
-      `initialize client=${params.clientInfo?.name ?? 'unknown'} folders=${folders.length} trusted=${settings.trusted} endpoint=${init.endpoint ? 'set' : 'none'} cache=${init.cacheDir ? 'disk' : 'memory'}`,
+      `initialize client=${params.clientInfo?.name ?? 'unknown'} folders=${folders.length} trusted=${settings.trusted} endpoint=${init.endpoint ? 'set' : 'none'} cache=${init.cacheDir ? 'disk' : 'memory'} hover=${shows.hoverFormat} settings=${capabilities.configuration ? 'client' : 'initializationOptions'} watch=${capabilities.watchedFiles ? 'client' : 'server'}`,
     );
     return {
       capabilities: {
@@ -156,6 +190,7 @@ export function startLanguageServer(connection: Connection): void {
         codeLensProvider: { resolveProvider: false },
         completionProvider: { triggerCharacters: [':'] },
         documentLinkProvider: { resolveProvider: false },
+        executeCommandProvider: { commands: SERVER_COMMANDS.map((command) => command.id) },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'customer-lens' },
@@ -186,9 +221,22 @@ export function startLanguageServer(connection: Connection): void {
         }
       });
     }
+    if (!capabilities.watchedFiles) {
+      mapWatcher = new MapFileWatcher((mapFile) => {
+        const folder = workspace.folderFor(mapFile);
+        // The file list too: a pull that changes the map usually brings the files it maps.
+        if (folder) reloadFiles(folder, FILE_LIST_DEBOUNCE_MS);
+      }, log);
+      mapWatcher.watch(workspace.all().map((folder) => folder.root));
+    }
+    rootless?.announce();
     for (const folder of workspace.all()) reloadFiles(folder, 0);
   });
 
+  documents.onDidOpen((event) => {
+    const folder = rootless?.opened(event.document.uri);
+    if (folder) mapWatcher?.watch([...mapWatcher.folders, folder.root]);
+  });
   documents.onDidChangeContent((event) => {
     const located = workspace.folderForUri(event.document.uri);
     if (located && isMapFileName(located.absPath)) mapEdited(located.folder, located.absPath);
@@ -220,48 +268,67 @@ export function startLanguageServer(connection: Connection): void {
     void contextSettingsChanged();
   });
 
-  const ready = (): ServerContext => {
-    if (!ctx) throw new Error('the server is not initialized');
-    return ctx;
-  };
+  /** The server context for a handler, or the lifecycle's error (-32002 before initialize, -32600 after shutdown). */
+  const ready = (method = 'request'): ServerContext => lifecycle.ready(method);
 
-  connection.onHover((params, token) => {
-    const c = ready();
-    return isMapFileName(params.textDocument.uri) ? provideMapHover(c, params) : provideHover(c, params, token);
-  });
-  connection.onCodeLens((params, token) => provideCodeLenses(ready(), params, token));
-  connection.onCompletion((params) => provideCompletion(ready(), params));
-  connection.onDocumentLinks((params) => provideDocumentLinks(ready(), params));
+  // Every request goes through the lifecycle (`ready`) and has its params parsed (-32602 naming the field) before its
+  // handler runs: `lifecycle.handle(method, schema, handler)`.
+  connection.onHover(
+    lifecycle.handle('textDocument/hover', positionParams, async (c, p, token) =>
+      hoverIn(await (isMapFileName(p.textDocument.uri) ? provideMapHover(c, p) : provideHover(c, p, token)), shows.hoverFormat),
+    ),
+  );
+  connection.onCodeLens(
+    lifecycle.handle('textDocument/codeLens', textDocumentParams, async (c, p, token) =>
+      (await provideCodeLenses(c, p, token)).map((lens) => ({ ...lens, command: lensCommandFor(lens.command, shows.sidebar) })),
+    ),
+  );
+  connection.onCompletion(lifecycle.handle('textDocument/completion', positionParams, (c, p) => provideCompletion(c, p)));
+  connection.onDocumentLinks(lifecycle.handle('textDocument/documentLink', textDocumentParams, (c, p) => provideDocumentLinks(c, p)));
+  connection.onExecuteCommand(
+    lifecycle.handle('workspace/executeCommand', executeCommandParams, (c, p) => executeCommand(c, p, { showMessage })),
+  );
 
-  connection.onRequest(FileContextRequest.type, (params) => fileContext(ready(), params.uri, { budgetMs: VIEW_BUDGET_MS }));
-  connection.onRequest(ExplainRequest.type, (params) => {
-    const { folder: _folder, matches: _matches, ...result } = explainFile(ready(), params.uri);
-    return result;
-  });
-  connection.onRequest(FeatureListRequest.type, () => listFeatures(ready()));
-  connection.onRequest(FeatureContextRequest.type, (params) => featureContext(ready(), params));
-  connection.onRequest(FeatureFilesRequest.type, (params) => featureFiles(ready(), params));
-  connection.onRequest(UnmappedFilesRequest.type, () => unmappedFiles(ready()));
-  connection.onRequest(AddToFeatureRequest.type, (params) => addToFeature(ready(), params));
-  connection.onRequest(CreateMapRequest.type, async (params) => {
-    const result = await createMap(ready(), params);
-    const root = uriToPath(params.workspaceFolderUri);
+  connection.onRequest(
+    FileContextRequest.type,
+    lifecycle.handle(FileContextRequest.method, uriParams, (c, p) => fileContext(c, p.uri, { budgetMs: VIEW_BUDGET_MS })),
+  );
+  connection.onRequest(
+    ExplainRequest.type,
+    lifecycle.handle(ExplainRequest.method, uriParams, (c, p) => {
+      const { folder: _folder, matches: _matches, ...result } = explainFile(c, p.uri);
+      return result;
+    }),
+  );
+  connection.onRequest(FeatureListRequest.type, lifecycle.handle(FeatureListRequest.method, noParams, (c) => listFeatures(c)));
+  connection.onRequest(FeatureContextRequest.type, lifecycle.handle(FeatureContextRequest.method, featureContextParams, (c, p) => featureContext(c, p)));
+  connection.onRequest(FeatureFilesRequest.type, lifecycle.handle(FeatureFilesRequest.method, featureFilesParams, (c, p) => featureFiles(c, p)));
+  connection.onRequest(UnmappedFilesRequest.type, lifecycle.handle(UnmappedFilesRequest.method, noParams, (c) => unmappedFiles(c)));
+  connection.onRequest(AddToFeatureRequest.type, lifecycle.handle(AddToFeatureRequest.method, addToFeatureParams, (c, p) => addToFeature(c, p)));
+  connection.onRequest(CreateMapRequest.type, lifecycle.handle(CreateMapRequest.method, createMapParams, async (c, p) => {
+    const result = await createMap(c, p);
+    const root = uriToPath(p.workspaceFolderUri);
     const folder = root === undefined ? undefined : workspace.folderFor(root);
     if (result.created && folder && (await folder.reloadFiles(workspace.openText))) await mapChanged(folder);
     return result;
-  });
+  }));
   const startedAt = new Date().toISOString();
-  connection.onRequest(ServerInfoRequest.type, () => ({ pid: process.pid, startedAt }));
-  connection.onRequest(RefreshRequest.type, async () => {
-    const c = ready();
-    log.info('refresh requested');
-    await c.hub.refresh();
-    refreshViews([]);
-  });
+  connection.onRequest(ServerInfoRequest.type, lifecycle.handle(ServerInfoRequest.method, noParams, () => ({ pid: process.pid, startedAt })));
+  connection.onRequest(
+    RefreshRequest.type,
+    lifecycle.handle(RefreshRequest.method, noParams, async (c) => {
+      log.info('refresh requested');
+      await c.hub.refresh();
+      refreshViews([]);
+    }),
+  );
 
   connection.onShutdown(async () => {
+    ready('shutdown');
+    lifecycle.shutdown();
     for (const timer of timers.values()) clearTimeout(timer);
     timers.clear();
+    mapWatcher?.dispose();
     await ctx?.hub.dispose();
   });
 

@@ -29,6 +29,9 @@ const initializationOptionsSchema = z.object({
   token: z.string().optional(),
   tokens: z.record(z.string(), z.string()).optional(),
   hover: z.object({ mode: hoverModeSchema.optional() }).optional(),
+  codeLens: z.object({ enabled: z.boolean().optional() }).optional(),
+  cacheTtlMinutes: z.number().min(0).optional(),
+  requestTimeoutMs: z.number().min(100).optional(),
   cacheDir: z.string().optional(),
   trusted: z.boolean().optional(),
   commandLinks: z.boolean().optional(),
@@ -96,13 +99,16 @@ export function resolveSettings(
   }
   endpoint ??= init.endpoint?.trim() || undefined;
 
-  const ttlMinutes = read('cacheTtlMinutes', 'customerLens.cacheTtlMinutes', section.cacheTtlMinutes) ?? DEFAULT_TTL_MINUTES;
+  // Every setting can also come from initializationOptions, for clients that neither answer workspace/configuration
+  // nor push didChangeConfiguration (Neovim before 0.8 does neither).
+  const ttlMinutes = read('cacheTtlMinutes', 'customerLens.cacheTtlMinutes', section.cacheTtlMinutes) ?? init.cacheTtlMinutes ?? DEFAULT_TTL_MINUTES;
   return {
     endpoint,
     hoverMode: read('hoverMode', 'customerLens.hover.mode', nested('hover', 'mode')) ?? init.hover?.mode ?? 'anchors',
-    codeLensEnabled: read('codeLensEnabled', 'customerLens.codeLens.enabled', nested('codeLens', 'enabled')) ?? true,
+    codeLensEnabled: read('codeLensEnabled', 'customerLens.codeLens.enabled', nested('codeLens', 'enabled')) ?? init.codeLens?.enabled ?? true,
     ttlMs: ttlMinutes * 60_000,
-    requestTimeoutMs: read('requestTimeoutMs', 'customerLens.requestTimeoutMs', section.requestTimeoutMs) ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    requestTimeoutMs:
+      read('requestTimeoutMs', 'customerLens.requestTimeoutMs', section.requestTimeoutMs) ?? init.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
   };
 }
 

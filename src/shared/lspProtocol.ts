@@ -25,6 +25,12 @@ export interface InitializationOptions {
   /** Tokens by endpoint origin (`https://context.example.com`), from SecretStorage; a token is only sent to its origin. */
   tokens?: Record<string, string>;
   hover?: { mode?: HoverMode };
+  /** Show the summary CodeLens (default true). Like the two below, also a setting of the `customerLens` section. */
+  codeLens?: { enabled?: boolean };
+  /** How long fetched context counts as fresh, in minutes (default 10). */
+  cacheTtlMinutes?: number;
+  /** Connect, headers and body timeout of each request to the endpoint, in milliseconds (default 5000). */
+  requestTimeoutMs?: number;
   /** Folder for the disk cache of context. Absent: memory only. */
   cacheDir?: string;
   /** False in VS Code's Restricted Mode: a workspace-level endpoint is ignored and no token is sent. */

@@ -12,6 +12,7 @@ import {
   StreamMessageWriter,
   type ProtocolConnection,
   type Diagnostic,
+  type InitializeResult,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { DidChangeContextNotification, DidChangeMapNotification } from '../../../src/shared/lspProtocol';
@@ -39,6 +40,12 @@ export interface StartOptions {
   /** `server`: the server entry (src/server/main.ts); `cli`: `customer-lens lsp --stdio`. */
   entry?: 'server' | 'cli';
   clientName?: string;
+  /** Whether the client offers `workspace/didChangeWatchedFiles` (default true, as VS Code does). */
+  watchesFiles?: boolean;
+  /** `textDocument.hover.contentFormat` (default markdown, then plaintext). */
+  hoverFormats?: string[];
+  /** Skip `initialize`: the test sends it (or not) itself. */
+  uninitialized?: boolean;
 }
 
 type Waiter = { test: () => boolean; resolve: () => void };
@@ -48,7 +55,11 @@ export class TestLspClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
   readonly contextChanges: string[][] = [];
   readonly mapChanges: string[] = [];
+  /** `window/showMessage` notifications, in order. */
+  readonly messages: { type: number; message: string }[] = [];
   codeLensRefreshes = 0;
+  /** The server's answer to `initialize` (its capabilities). */
+  initializeResult!: InitializeResult;
   private readonly waiters: Waiter[] = [];
   private version = new Map<string, number>();
 
@@ -76,6 +87,10 @@ export class TestLspClient {
       client.diagnostics.set(params.uri, params.diagnostics);
       client.poke();
     });
+    connection.onNotification('window/showMessage', (params: { type: number; message: string }) => {
+      client.messages.push(params);
+      client.poke();
+    });
     connection.onNotification(DidChangeContextNotification.method, (params: { featureIds: string[] }) => {
       client.contextChanges.push(params.featureIds);
       client.poke();
@@ -94,8 +109,15 @@ export class TestLspClient {
       return null;
     });
     connection.listen();
+    if (options.uninitialized) return client;
 
-    await connection.sendRequest('initialize', {
+    await client.initialize(options);
+    return client;
+  }
+
+  /** Sends `initialize` and `initialized` as an editor does, then waits until every folder's map has loaded. */
+  async initialize(options: Pick<StartOptions, 'folders' | 'initializationOptions' | 'configuration' | 'clientName' | 'watchesFiles' | 'hoverFormats'>): Promise<void> {
+    this.initializeResult = await this.connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       clientInfo: { name: options.clientName ?? 'customer-lens-tests' },
       rootUri: options.folders[0] ? uriOf(options.folders[0]) : null,
@@ -106,11 +128,11 @@ export class TestLspClient {
           configuration: options.configuration !== undefined,
           workspaceFolders: true,
           didChangeConfiguration: { dynamicRegistration: true },
-          didChangeWatchedFiles: { dynamicRegistration: true },
+          didChangeWatchedFiles: { dynamicRegistration: options.watchesFiles ?? true },
           codeLens: { refreshSupport: true },
         },
         textDocument: {
-          hover: { contentFormat: ['markdown', 'plaintext'] },
+          hover: { contentFormat: options.hoverFormats ?? ['markdown', 'plaintext'] },
           codeLens: {},
           completion: { completionItem: { snippetSupport: false } },
           publishDiagnostics: {},
@@ -118,9 +140,8 @@ export class TestLspClient {
       },
     });
     const loaded = options.folders.length;
-    await connection.sendNotification('initialized', {});
-    if (loaded > 0) await client.until(() => new Set(client.mapChanges).size >= loaded, 'the maps to load');
-    return client;
+    await this.connection.sendNotification('initialized', {});
+    if (loaded > 0) await this.until(() => new Set(this.mapChanges).size >= loaded, 'the maps to load');
   }
 
   private poke(): void {
