@@ -1,11 +1,11 @@
 // How much of a workspace the map covers: files per feature, matches per pattern, and what is left unmapped.
 import type { CoverageReport, MapProblem, WorkspaceMap } from '../shared/mapModel';
 import { featureIdRange } from './mapFile';
-import { explainMatches, indexOf, splitPath } from './matcher';
+import { explainMatches, indexOf, splitPath, withPartOfMap } from './matcher';
 
 /**
  * Matches every file against the map once. Files matched by a feature are mapped; files matched only by an
- * `unmapped` pattern are ignored; both count as covered. Warns about patterns that match no file (a typo, or code
+ * `unmapped` pattern, and the map's own map and context files, are ignored; both count as covered. Warns about patterns that match no file (a typo, or code
  * that moved) and features with no files.
  */
 export function computeCoverage(map: WorkspaceMap, files: readonly string[]): CoverageReport {
@@ -19,7 +19,7 @@ export function computeCoverage(map: WorkspaceMap, files: readonly string[]): Co
     const split = splitPath(file);
     const matches = index.match(split);
     for (const m of matches) counts.set(m.source, (counts.get(m.source) ?? 0) + 1);
-    const explanation = explainMatches(split, matches, map.features);
+    const explanation = withPartOfMap(map, explainMatches(split, matches, map.features));
     if (explanation.features.length > 0) {
       mapped++;
       for (const f of explanation.features) filesByFeature.get(f.featureId)?.push(split.text);

@@ -217,6 +217,34 @@ export function explainMatches(
   return explanation;
 }
 
+const ownFilesOf = new WeakMap<WorkspaceMap, Map<string, 'map file' | 'context file'>>();
+
+/** The map's own files (its map files and the context files they name) inside the root, by root-relative path. */
+function ownFiles(map: WorkspaceMap): Map<string, 'map file' | 'context file'> {
+  let own = ownFilesOf.get(map);
+  if (!own) {
+    own = new Map();
+    const add = (file: string, kind: 'map file' | 'context file') => {
+      const relative = path.relative(map.root, file);
+      if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)) own?.set(relative.split(path.sep).join('/'), kind);
+    };
+    for (const file of map.contextFiles) add(file, 'context file');
+    for (const file of map.mapFiles) add(file, 'map file');
+    ownFilesOf.set(map, own);
+  }
+  return own;
+}
+
+/**
+ * The explanation of a path that no feature claims and no `unmapped` pattern ignores, when it is one of the map's own
+ * files: they belong to the map, so they count as covered without anyone listing them under `unmapped`.
+ */
+export function withPartOfMap(map: WorkspaceMap, explanation: PathExplanation): PathExplanation {
+  if (explanation.features.length > 0 || explanation.ignored) return explanation;
+  const kind = ownFiles(map).get(explanation.path);
+  return kind ? { ...explanation, ignored: true, partOfMap: kind } : explanation;
+}
+
 const indexes = new WeakMap<WorkspaceMap, PatternIndex>();
 
 /** Remembers the index built for a map, so coverage and explain share it. */

@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { MapFeature, MapPattern, MapProblem, PathExplanation, TextRange, WorkspaceMap } from '../shared/mapModel';
 import { featureIdRange, MAP_FILE_NAMES, parseMapFile, type ParsedMapFile } from './mapFile';
-import { explainMatches, indexPatterns, rememberIndex, splitPath } from './matcher';
+import { explainMatches, indexPatterns, rememberIndex, splitPath, withPartOfMap } from './matcher';
 import { listWorkspaceFiles } from './workspaceFiles';
 
 /** Map files larger than this are refused: a map is hand-written and small. */
@@ -72,7 +72,7 @@ export function compileWorkspaceMap(root: string, maps: readonly ParsedMapFile[]
     feature: (id) => byId.get(id),
     explain: (relativePath): PathExplanation => {
       const split = splitPath(relativePath);
-      return explainMatches(split, index.match(split), features);
+      return withPartOfMap(map, explainMatches(split, index.match(split), features));
     },
   };
   rememberIndex(map, index);

@@ -88,6 +88,11 @@ export interface PathExplanation {
   ignored: boolean;
   /** The `unmapped` pattern that matched, when `ignored`. */
   ignoredBy?: { pattern: string; mapFile: string; line: number };
+  /**
+   * Set when no feature claims the path and it is one of the map's own files, which count as covered (ignored)
+   * without a pattern: a map file, or a context file a map file names.
+   */
+  partOfMap?: 'map file' | 'context file';
 }
 
 /**
@@ -117,7 +122,7 @@ export interface CoverageReport {
   total: number;
   /** Files that belong to at least one feature. */
   mapped: number;
-  /** Files matched by an `unmapped` pattern and by no feature. */
+  /** Files matched by an `unmapped` pattern and by no feature, and the map's own files (map and context files). */
   ignored: number;
   /** (mapped + ignored) / total, from 0 to 1; 1 when there are no files. */
   ratio: number;
