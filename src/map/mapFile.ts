@@ -10,6 +10,12 @@ import { describeLocation, knownKeysAt, unknownKeyMessage, wrongTypeMessage, yam
 /** The names a map file may have, in order of preference when a folder holds more than one. */
 export const MAP_FILE_NAMES: readonly string[] = ['.customer-lens.yml', '.customer-lens.yaml', '.customer-lens.json'];
 
+/**
+ * The map's JSON Schema as `customer-lens init` and Create Map copy it next to a new map when customer-lens is not
+ * installed in the repository, so the `yaml-language-server` comment works offline and in any editor.
+ */
+export const SCHEMA_FILE_NAME = '.customer-lens.schema.json';
+
 /** One map file, parsed and validated. */
 export interface ParsedMapFile {
   /** Absolute path of the map file. */

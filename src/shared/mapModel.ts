@@ -90,9 +90,9 @@ export interface PathExplanation {
   ignoredBy?: { pattern: string; mapFile: string; line: number };
   /**
    * Set when no feature claims the path and it is one of the map's own files, which count as covered (ignored)
-   * without a pattern: a map file, or a context file a map file names.
+   * without a pattern: a map file, a context file a map file names, or the schema copy next to a map file.
    */
-  partOfMap?: 'map file' | 'context file';
+  partOfMap?: 'map file' | 'context file' | 'schema file';
 }
 
 /**

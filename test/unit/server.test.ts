@@ -422,6 +422,13 @@ describe('language server over LSP (storefront fixture, context file)', function
         assert.deepEqual(created, { mapFileUri: uriOf(path.join(empty, '.customer-lens.yml')), created: true });
         const text = fs.readFileSync(path.join(empty, '.customer-lens.yml'), 'utf8');
         assert.match(text, /version: 1/);
+        // A schema comment that works offline and in other editors: a copy of the schema next to the map.
+        assert.match(text, /^# yaml-language-server: \$schema=\.\/\.customer-lens\.schema\.json$/m);
+        assert.equal(JSON.parse(fs.readFileSync(path.join(empty, '.customer-lens.schema.json'), 'utf8')).title, 'Customer Lens map');
+        // The new map and its schema belong to the map: neither is listed as unmapped (Create Map's first suggestion).
+        await other.until(() => other.mapChanges.length >= 2, 'the new map to load');
+        const unmapped = await other.request<UnmappedFolder[]>(UnmappedFilesRequest.method);
+        assert.deepEqual(unmapped, []);
         fs.appendFileSync(path.join(empty, '.customer-lens.yml'), '# mine\n');
         const again = await other.request<{ mapFileUri: string; created: boolean }>(CreateMapRequest.method, { workspaceFolderUri: uriOf(empty) });
         assert.equal(again.created, false);
