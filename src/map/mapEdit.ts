@@ -136,3 +136,30 @@ export function patternForPath(mapDir: string, absolutePath: string, isDirectory
   if (problem) throw new Error(problem);
   return pattern;
 }
+
+/** The value a YAML or JSON scalar's source text stands for; undefined for what is not a simple scalar. */
+function scalarValue(source: string): string | undefined {
+  if (source.startsWith('"')) {
+    try {
+      const value: unknown = JSON.parse(source);
+      return typeof value === 'string' ? value : undefined;
+    } catch {
+      // A YAML escape JSON does not know: not a scalar a fix should touch.
+      return undefined;
+    }
+  }
+  if (source.startsWith("'")) return source.length >= 2 && source.endsWith("'") ? source.slice(1, -1).replace(/''/g, "'") : undefined;
+  return /^[^\s"'[\]{},#&*!|>%@`][^\n]*$/.test(source) ? source.trimEnd() : undefined;
+}
+
+/**
+ * The text that replaces a scalar whose source is `current` (`pahts`, `"/src/"`, `'x'`) by `newValue` in the same
+ * quoting style, or undefined when `current` no longer stands for `oldValue`. A plain YAML scalar stays plain when the
+ * new value can be written plain, and is double-quoted otherwise.
+ */
+export function scalarReplacement(current: string, oldValue: string, newValue: string, json: boolean): string | undefined {
+  if (scalarValue(current) !== oldValue) return undefined;
+  if (current.startsWith("'")) return `'${newValue.replace(/'/g, "''")}'`;
+  if (current.startsWith('"') || json) return JSON.stringify(newValue);
+  return /^[\w/.][\w/.@*?-]*$/.test(newValue) ? newValue : JSON.stringify(newValue);
+}

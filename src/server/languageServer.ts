@@ -1,6 +1,7 @@
 // The Customer Lens language server: wires the LSP connection to the workspace maps, the context hub and the
 // handlers. The same server runs under the VS Code extension (IPC) and standalone (`customer-lens lsp --stdio`).
 import {
+  CodeActionKind,
   CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -29,6 +30,7 @@ import {
   UnmappedFilesRequest,
   type InitializationOptions,
 } from '../shared/lspProtocol';
+import { provideCodeActions } from './codeActions';
 import { provideCodeLenses } from './codeLens';
 import { ContextHub } from './contextHub';
 import { explainFile, fileContext } from './fileContext';
@@ -155,6 +157,7 @@ export function startLanguageServer(connection: Connection): void {
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
         completionProvider: { triggerCharacters: [':'] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentLinkProvider: { resolveProvider: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -232,6 +235,7 @@ export function startLanguageServer(connection: Connection): void {
   connection.onCodeLens((params, token) => provideCodeLenses(ready(), params, token));
   connection.onCompletion((params) => provideCompletion(ready(), params));
   connection.onDocumentLinks((params) => provideDocumentLinks(ready(), params));
+  connection.onCodeAction((params) => provideCodeActions(ready(), params));
 
   connection.onRequest(FileContextRequest.type, (params) => fileContext(ready(), params.uri, { budgetMs: VIEW_BUDGET_MS }));
   connection.onRequest(ExplainRequest.type, (params) => {

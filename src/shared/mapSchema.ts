@@ -50,6 +50,22 @@ export function patternSyntaxProblem(pattern: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The pattern a syntax problem's message asks for, when there is exactly one: spaces trimmed, `\\` written as `/`,
+ * `//` as `/`, a leading `./` as `/`. Undefined when the pattern is valid or cannot be fixed without a decision
+ * (negation, `..`, an empty pattern).
+ */
+export function fixedPattern(pattern: string): string | undefined {
+  if (patternSyntaxProblem(pattern) === undefined) return undefined;
+  const fixed = pattern
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/\/{2,}/g, '/')
+    .replace(/^\.\//, '/')
+    .replace(/\/(\.\/)+/g, '/');
+  return fixed !== pattern && fixed !== '' && patternSyntaxProblem(fixed) === undefined ? fixed : undefined;
+}
+
 /** A CODEOWNERS-style path pattern, relative to the map file's folder. */
 export const mapPatternSchema = z
   .string({ error: (issue) => (issue.input === undefined ? undefined : 'expected a pattern (a string such as "/src/checkout/")') })

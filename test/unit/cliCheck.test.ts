@@ -59,6 +59,22 @@ describe('customer-lens check (built CLI, child process)', function () {
     );
   });
 
+  it('says that a wildcard last name matches files only, and which pattern takes the folders (/tests/net/gnrc*)', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      '.customer-lens.yml': 'version: 1\nfeatures:\n  - id: net\n    paths: [/sys/net/]\nunmapped: [/tests/net/gnrc*]\n',
+      'sys/net/ip.c': '',
+      'tests/net/gnrc_ipv6/main.c': '',
+      'tests/net/gnrc_udp/main.c': '',
+    });
+    const result = await runCli(dir, 'check');
+    assert.equal(result.code, 0);
+    assert.match(
+      result.stdout,
+      /^\.customer-lens\.yml:5:12: warning: unmapped pattern "\/tests\/net\/gnrc\*" matches no file: a wildcard last name matches file names only, and "gnrc\*" names 2 folders here; write "\/tests\/net\/gnrc\*\/" to take those folders$/m,
+    );
+  });
+
   it('reports duplicate ids across nested map files', async () => {
     const dir = tempDir();
     writeFiles(dir, {
