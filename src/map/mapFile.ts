@@ -5,6 +5,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, vi
 import type { core } from 'zod';
 import type { MapFeature, MapFix, MapPattern, MapProblem, ProblemSeverity, TextRange } from '../shared/mapModel';
 import { fixedPattern, mapFeatureSchema, mapFileSchema, mapPatternSchema, suggestFeatureId } from '../shared/mapSchema';
+import { differingSpan, movePatternToExclude } from './mapEdit';
 import { describeLocation, knownKeysAt, suggestKey, unknownKeyMessage, wrongTypeMessage, yamlErrorMessage } from './mapMessages';
 
 /** The names a map file may have, in order of preference when a folder holds more than one. */
@@ -257,7 +258,7 @@ export function parseMapFile(filePath: string, text: string, options: { fileExis
         report(at, 'error', 'missing-key', `${describeLocation(parent, data)}: missing "${key}"${hint}`, fixes);
         continue;
       }
-      report(positions.at(issue.path), 'error', problemCode(issue, false), `${describeLocation(issue.path, data)}: ${issue.message}`, fixesFor(issue, data, positions, source, ids));
+      report(positions.at(issue.path), 'error', problemCode(issue, false), `${describeLocation(issue.path, data)}: ${issue.message}`, fixesFor(issue, data, positions, source, ids, file));
     }
   }
 
@@ -331,7 +332,7 @@ export function freeId(id: string, taken: ReadonlySet<string>): string {
 }
 
 /** Fixes for a validation issue whose message names the fix. */
-function fixesFor(issue: core.$ZodIssue, data: unknown, positions: Positions, source: string, ids: ReadonlySet<string>): MapFix[] {
+function fixesFor(issue: core.$ZodIssue, data: unknown, positions: Positions, source: string, ids: ReadonlySet<string>, file: string): MapFix[] {
   const value = valueAt(data, issue.path);
   const range = positions.at(issue.path);
   const written = positions.textAt(issue.path, source);
@@ -352,6 +353,14 @@ function fixesFor(issue: core.$ZodIssue, data: unknown, positions: Positions, so
     const suggestion = suggestFeatureId(value);
     if (!suggestion || ids.has(suggestion)) return [];
     return [{ title: `Change the id to "${suggestion}"`, edits: [{ range, oldValue: value, newValue: suggestion }] }];
+  }
+  // `paths: ["!/src/legacy/"]` → `exclude: ["/src/legacy/"]` (the message says to list it under "exclude").
+  if (value.startsWith('!') && issue.path.length === 4 && issue.path[0] === 'features' && issue.path[2] === 'paths') {
+    const moved = movePatternToExclude(source, file, Number(issue.path[1]), Number(issue.path[3]));
+    if (!moved) return [];
+    const span = differingSpan(source, moved);
+    const edit = { range: positions.range(span.start, span.end), oldText: source.slice(span.start, span.end), newText: span.newText };
+    return [{ title: `Move "${value.slice(1)}" to this feature's "exclude"`, edits: [edit] }];
   }
   // A pattern with a fix its message names: trimmed spaces, "/" for "\\", one "/" for "//", "/" for "./".
   const fixed = issue.code === 'custom' ? fixedPattern(value) : undefined;

@@ -101,6 +101,24 @@ describe('quick fixes for map problems', () => {
     assert.equal(onlyProblem(`${HEAD}  - id: a\n    paths: ["../x/"]\n`, 'invalid-pattern').fixes, undefined, 'no guess for ".."');
   });
 
+  it('moves a negated pattern to the feature\'s exclude, without the "!"', () => {
+    const block = `${HEAD}  - id: search\n    paths:\n      - /src/search/\n      - "!/src/search/legacy/"  # the old engine\n    owners: ["@x"]\n`;
+    const moved = fixOnce(block, 'invalid-pattern');
+    assert.equal(moved.title, 'Move "/src/search/legacy/" to this feature\'s "exclude"');
+    assert.equal(moved.fixed, `${HEAD}  - id: search\n    paths:\n      - /src/search/\n    owners: ["@x"]\n    exclude: ["/src/search/legacy/"]\n`);
+
+    const flow = `${HEAD}  - id: search\n    paths: ["!/src/search/legacy/", /src/search/]\n    exclude: [/src/search/old/]\n`;
+    assert.equal(fixOnce(flow, 'invalid-pattern').fixed, `${HEAD}  - id: search\n    paths: [/src/search/]\n    exclude: [/src/search/old/, /src/search/legacy/]\n`, 'in the style of its neighbours');
+
+    const json = '{\n  "version": 1,\n  "features": [\n    { "id": "search", "paths": ["/src/", "!/src/old/"] }\n  ]\n}\n';
+    const problem = parseMapFile(path.join(ROOT, '.customer-lens.json'), json).problems.find((p) => p.code === 'invalid-pattern');
+    const fixedJson = apply(json, problem?.fixes?.[0].edits ?? [], true);
+    assert.deepEqual(JSON.parse(fixedJson).features[0], { id: 'search', paths: ['/src/'], exclude: ['/src/old/'] });
+
+    // The only path of a feature: moving it would leave the feature without paths, so no fix is offered.
+    assert.equal(onlyProblem(`${HEAD}  - id: a\n    paths: ["!/src/a/"]\n`, 'invalid-pattern').fixes, undefined);
+  });
+
   it('quotes a pattern that YAML read as an alias', () => {
     const { fixed, title } = fixOnce(`${HEAD}  - id: a\n    paths: [/a/]\nunmapped:\n  - *.test.ts\n`, 'invalid-yaml');
     assert.equal(title, 'Quote it: "*.test.ts"');
