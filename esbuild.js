@@ -42,6 +42,7 @@ const bundles = [
     entryPoints: ['src/cli/customerLens.ts'],
     outfile: 'dist/cli/customerLens.js',
     banner: { js: '#!/usr/bin/env node' },
+    define: { CUSTOMER_LENS_VERSION: JSON.stringify(require('./package.json').version) },
   },
   {
     bundle: true,

@@ -37,8 +37,10 @@ export const checkCommand: CliCommand = {
     const hasErrors = problems.some((p) => p.severity === 'error');
     // Coverage of a map with errors would count files against half a map; the errors come first.
     const coverage = !hasErrors && workspace.map ? computeCoverage(workspace.map, workspace.files) : undefined;
-    if (coverage) problems.push(...coverage.problems);
-    const belowMinimum = coverage !== undefined && minimum !== undefined && coverage.ratio * 100 < minimum;
+    // With no file listed, every pattern "matches no file": warnings that would only hide the real problem.
+    if (coverage && coverage.total > 0) problems.push(...coverage.problems);
+    // Coverage of no files is not 100%: a minimum cannot be met by a folder whose files were not listed.
+    const belowMinimum = coverage !== undefined && minimum !== undefined && (coverage.total === 0 || coverage.ratio * 100 < minimum);
     const errors = problems.filter((p) => p.severity === 'error').length;
     const warnings = problems.length - errors;
     const ok = errors === 0 && !belowMinimum;
@@ -55,7 +57,13 @@ export const checkCommand: CliCommand = {
             warnings,
             problems: problems.map((p) => problemJson(p, root)),
             coverage: coverage
-              ? { total: coverage.total, mapped: coverage.mapped, ignored: coverage.ignored, unmapped: coverage.unmappedFiles.length, percent: Math.round(coverage.ratio * 10000) / 100 }
+              ? {
+                  total: coverage.total,
+                  mapped: coverage.mapped,
+                  ignored: coverage.ignored,
+                  unmapped: coverage.unmappedFiles.length,
+                  percent: coverage.total === 0 ? null : Math.round(coverage.ratio * 10000) / 100,
+                }
               : null,
             minCoverage: minimum ?? null,
           },
@@ -68,7 +76,9 @@ export const checkCommand: CliCommand = {
     const lines = problems.map((p) => formatProblem(p, io.cwd));
     if (coverage) lines.push(coverageLine(coverage));
     else lines.push('Coverage: not computed until the errors above are fixed');
-    if (belowMinimum && coverage && minimum !== undefined) {
+    if (belowMinimum && coverage?.total === 0) {
+      lines.push(`error: coverage cannot reach the minimum of ${minimum}%: no files were listed in ${root}; check that git does not ignore them (git ls-files), or pass the folder that holds them with --root`);
+    } else if (belowMinimum && coverage && minimum !== undefined) {
       lines.push(`error: coverage ${formatPercent(coverage.ratio)} is below the minimum of ${minimum}%; map the unmapped files (customer-lens coverage --unmapped) or list them under "unmapped"`);
     }
     const features = workspace.map?.features.length ?? 0;

@@ -5,6 +5,8 @@ export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   cwd: string;
+  /** Standard input, for commands that read from it (`explain --stdin`). */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /** A command of the `customer-lens` CLI: takes its own arguments, returns the process exit code. */

@@ -6,6 +6,7 @@ import { lspCommand } from './lsp';
 import { probeCommand } from './probe';
 import { serveCommand } from './serve';
 import { ExitCode, InputError, UsageError, type CliCommand, type CliIo } from './cliSupport';
+import { cliVersion } from './version';
 
 const commands: CliCommand[] = [explainCommand, checkCommand, coverageCommand, initCommand, serveCommand, probeCommand, lspCommand];
 
@@ -31,7 +32,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return name === undefined ? ExitCode.usage : ExitCode.ok;
   }
   if (name === '--version') {
-    io.out(process.env.CUSTOMER_LENS_VERSION ?? 'unknown');
+    io.out(cliVersion());
     return ExitCode.ok;
   }
   const command = commands.find((c) => c.name === name);
@@ -61,11 +62,25 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * `customer-lens coverage --unmapped | head`: when the reader goes away, the next write fails with EPIPE. The output
+ * was not wanted any more, so stop quietly instead of dying with an unhandled error and a stack trace.
+ */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.ok);
+    throw error;
+  });
+}
+
 if (require.main === module) {
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
   const io: CliIo = {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     cwd: process.cwd(),
+    stdin: process.stdin,
   };
   main(process.argv.slice(2), io).then(
     (code) => {

@@ -85,10 +85,14 @@ export interface LoadedWorkspace {
   problems: MapProblem[];
 }
 
-/** Lists the files and loads the map; a root without any map file is an input error that says what to do. */
+/**
+ * Lists the files and loads the map; a root without any map file is an input error that says what to do. How the
+ * files were listed, when unusual (a folder git ignores is walked), and an empty list where files exist go to stderr.
+ */
 export async function loadWorkspace(io: CliIo, root: string): Promise<LoadedWorkspace> {
   const files = await listWorkspaceFiles(root, {
     onSkipped: (folder, reason) => io.err(`warning: skipped folder ${folder}: ${reason}`),
+    onNotice: (notice) => io.err(`${notice.level === 'warning' ? 'warning' : 'note'}: ${notice.message}`),
   });
   const loaded = await loadWorkspaceMap(root, { files });
   if (loaded.parsed.length === 0 && loaded.problems.length === 0) {
@@ -122,5 +126,6 @@ export function plural(n: number, word: string): string {
 
 /** The one-line coverage summary `check` and `coverage` print. */
 export function coverageLine(report: CoverageReport): string {
+  if (report.total === 0) return 'Coverage: not measured, no files were listed';
   return `Coverage: ${formatPercent(report.ratio)} of ${plural(report.total, 'file')} (${report.mapped} mapped, ${report.ignored} ignored, ${report.unmappedFiles.length} unmapped)`;
 }

@@ -64,11 +64,11 @@ function appendToSequence(text: string, seq: Node & { items: unknown[]; flow?: b
   return insert(text, lineEnd(text, start[1]), `${eol(text)}${marker}${quote(value, json, last)}`);
 }
 
-/** Adds a `paths` key to a feature mapping that has none. */
-function addPathsKey(text: string, feature: YAMLMap, value: string, json: boolean): string {
+/** Adds a `paths` (or another list) key to a feature mapping that has none. */
+function addPathsKey(text: string, feature: YAMLMap, value: string, json: boolean, name = 'paths'): string {
   const pairs = feature.items.filter((p): p is Pair<Node, Node> => isPair(p) && isScalar(p.key));
   const last = pairs[pairs.length - 1];
-  const key = json ? '"paths"' : 'paths';
+  const key = json ? `"${name}"` : name;
   const entry = `${key}: [${JSON.stringify(value)}]`;
   const valueEnd = (last.value?.range ?? (last.key.range as [number, number, number]))[1];
   const firstKey = pairs[0].key.range as [number, number, number];
@@ -135,4 +135,89 @@ export function patternForPath(mapDir: string, absolutePath: string, isDirectory
   const problem = patternSyntaxProblem(pattern);
   if (problem) throw new Error(problem);
   return pattern;
+}
+
+/** The value a YAML or JSON scalar's source text stands for; undefined for what is not a simple scalar. */
+function scalarValue(source: string): string | undefined {
+  if (source.startsWith('"')) {
+    try {
+      const value: unknown = JSON.parse(source);
+      return typeof value === 'string' ? value : undefined;
+    } catch {
+      // A YAML escape JSON does not know: not a scalar a fix should touch.
+      return undefined;
+    }
+  }
+  if (source.startsWith("'")) return source.length >= 2 && source.endsWith("'") ? source.slice(1, -1).replace(/''/g, "'") : undefined;
+  return /^[^\s"'[\]{},#&*!|>%@`][^\n]*$/.test(source) ? source.trimEnd() : undefined;
+}
+
+/**
+ * The text that replaces a scalar whose source is `current` (`pahts`, `"/src/"`, `'x'`) by `newValue` in the same
+ * quoting style, or undefined when `current` no longer stands for `oldValue`. A plain YAML scalar stays plain when the
+ * new value can be written plain, and is double-quoted otherwise.
+ */
+export function scalarReplacement(current: string, oldValue: string, newValue: string, json: boolean): string | undefined {
+  if (scalarValue(current) !== oldValue) return undefined;
+  if (current.startsWith("'")) return `'${newValue.replace(/'/g, "''")}'`;
+  if (current.startsWith('"') || json) return JSON.stringify(newValue);
+  return /^[\w/.][\w/.@*?-]*$/.test(newValue) ? newValue : JSON.stringify(newValue);
+}
+
+/** Removes one item of a flow (`[a, b]`) or block (`- a`) sequence, with its separator or its line. */
+function removeFromSequence(text: string, seq: Node & { items: unknown[]; flow?: boolean }, index: number, json: boolean): string {
+  const items = seq.items as Node[];
+  const item = items[index];
+  const range = item.range as [number, number, number];
+  if (seq.flow || json) {
+    const next = items[index + 1]?.range;
+    if (next) return text.slice(0, range[0]) + text.slice(next[0]);
+    const previous = items[index - 1]?.range;
+    return previous ? text.slice(0, previous[1]) + text.slice(range[1]) : text.slice(0, range[0]) + text.slice(range[1]);
+  }
+  const start = lineStart(text, range[0]);
+  const end = text.indexOf('\n', range[1] - 1);
+  return text.slice(0, start) + (end < 0 ? '' : text.slice(end + 1));
+}
+
+/**
+ * Moves the negated pattern `paths[pathIndex]` (`"!/src/legacy/"`) of the feature at `featureIndex` to that
+ * feature's `exclude`, without the `!`: what the negation error asks for. Returns the new text, or undefined when the
+ * move cannot be made without changing the layout (the pattern is the feature's only path, the text has syntax errors).
+ */
+export function movePatternToExclude(mapText: string, mapFilePath: string, featureIndex: number, pathIndex: number): string | undefined {
+  const json = mapFilePath.endsWith('.json');
+  const locate = (text: string) => {
+    const doc = parseDocument(text, { logLevel: 'error' });
+    const features = doc.get('features', true);
+    const feature = isSeq(features) ? features.items[featureIndex] : undefined;
+    if (doc.errors.length > 0 || !isMap(feature)) return undefined;
+    return { feature, paths: feature.get('paths', true) as Node | undefined, exclude: feature.get('exclude', true) as Node | undefined };
+  };
+  const before = locate(mapText);
+  if (!before || !isSeq(before.paths) || before.paths.items.length < 2) return undefined;
+  const negated = before.paths.items[pathIndex];
+  if (!isScalar(negated) || typeof negated.value !== 'string' || !negated.value.startsWith('!')) return undefined;
+  const pattern = negated.value.slice(1);
+  if (patternSyntaxProblem(pattern)) return undefined;
+  // Each step re-reads the document: the addition works on the text as the removal left it.
+  let edited = removeFromSequence(mapText, before.paths, pathIndex, json);
+  const after = locate(edited);
+  if (!after) return undefined;
+  if (after.exclude === undefined) edited = addPathsKey(edited, after.feature, pattern, json, 'exclude');
+  else if (isSeq(after.exclude)) edited = appendToSequence(edited, after.exclude, pattern, json);
+  else return undefined;
+  const check = locate(edited);
+  const values = (node: Node | undefined) => (isSeq(node) ? node.items.map((i) => (isScalar(i) ? i.value : undefined)) : []);
+  if (!check || values(check.paths).includes(negated.value) || !values(check.exclude).includes(pattern) || (json && !isValidJson(edited))) return undefined;
+  return edited;
+}
+
+/** The smallest replacement that turns `before` into `after`: what changed, with the text around it left alone. */
+export function differingSpan(before: string, after: string): { start: number; end: number; newText: string } {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  return { start, end: before.length - end, newText: after.slice(start, after.length - end) };
 }

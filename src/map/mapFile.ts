@@ -3,12 +3,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { core } from 'zod';
-import type { MapFeature, MapPattern, MapProblem, ProblemSeverity, TextRange } from '../shared/mapModel';
-import { mapFeatureSchema, mapFileSchema, mapPatternSchema } from '../shared/mapSchema';
-import { describeLocation, knownKeysAt, unknownKeyMessage, wrongTypeMessage, yamlErrorMessage } from './mapMessages';
+import type { MapFeature, MapFix, MapPattern, MapProblem, ProblemSeverity, TextRange } from '../shared/mapModel';
+import { fixedPattern, mapFeatureSchema, mapFileSchema, mapPatternSchema, suggestFeatureId } from '../shared/mapSchema';
+import { differingSpan, movePatternToExclude } from './mapEdit';
+import { describeLocation, knownKeysAt, suggestKey, unknownKeyMessage, wrongTypeMessage, yamlErrorMessage } from './mapMessages';
 
 /** The names a map file may have, in order of preference when a folder holds more than one. */
 export const MAP_FILE_NAMES: readonly string[] = ['.customer-lens.yml', '.customer-lens.yaml', '.customer-lens.json'];
+
+/**
+ * The map's JSON Schema as `customer-lens init` and Create Map copy it next to a new map when customer-lens is not
+ * installed in the repository, so the `yaml-language-server` comment works offline and in any editor.
+ */
+export const SCHEMA_FILE_NAME = '.customer-lens.schema.json';
 
 /** One map file, parsed and validated. */
 export interface ParsedMapFile {
@@ -89,6 +96,23 @@ class Positions {
     return this.at(p);
   }
 
+  /** The source text of the node at `p` (quotes included), when it exists. */
+  textAt(p: Path, source: string): string | undefined {
+    const node = this.node(p);
+    return node?.range ? source.slice(node.range[0], node.range[1]) : undefined;
+  }
+
+  /** The source text of a key inside the mapping at `p`. */
+  keyText(p: Path, key: string, source: string): string | undefined {
+    let node = this.node(p);
+    if (node && isAlias(node)) node = node.resolve(this.doc);
+    if (!isMap(node)) return undefined;
+    for (const pair of node.items) {
+      if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) return source.slice(pair.key.range[0], pair.key.range[1]);
+    }
+    return undefined;
+  }
+
   /** A range on the first key of the mapping at `p`, for "missing key" problems. */
   start(p: Path): TextRange {
     const node = this.node(p);
@@ -153,8 +177,8 @@ export function parseMapFile(filePath: string, text: string, options: { fileExis
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, logLevel: 'error', uniqueKeys: true });
   const positions = new Positions(doc, lines);
-  const report = (range: TextRange, severity: ProblemSeverity, code: string, message: string) => {
-    result.problems.push({ file, range, severity, code, message });
+  const report = (range: TextRange, severity: ProblemSeverity, code: string, message: string, fixes?: MapFix[]) => {
+    result.problems.push({ file, range, severity, code, message, ...(fixes && fixes.length > 0 ? { fixes } : {}) });
     if (severity === 'error') result.valid = false;
   };
 
@@ -179,7 +203,10 @@ export function parseMapFile(filePath: string, text: string, options: { fileExis
     Alias(_, node) {
       if (!node.resolve(doc)) {
         const hint = node.source.length > 0 ? ` (a value starting with "*" is an alias in YAML; quote patterns: "*${node.source}")` : '';
-        report(positions.ofNode(node) ?? positions.range(0, 0), 'error', 'invalid-yaml', `invalid YAML: unknown alias "*${node.source}"${hint}`);
+        const range = positions.ofNode(node) ?? positions.range(0, 0);
+        const written = node.range ? source.slice(node.range[0], node.range[1]) : '';
+        const fixes: MapFix[] = node.source.length > 0 && written === `*${node.source}` ? [{ title: `Quote it: "*${node.source}"`, edits: [{ range, oldText: written, newText: JSON.stringify(written) }] }] : [];
+        report(range, 'error', 'invalid-yaml', `invalid YAML: unknown alias "*${node.source}"${hint}`, fixes);
       }
     },
   });
@@ -197,13 +224,23 @@ export function parseMapFile(filePath: string, text: string, options: { fileExis
     return result;
   }
 
+  const ids = new Set(
+    (Array.isArray((data as { features?: unknown }).features) ? ((data as { features: unknown[] }).features) : [])
+      .map((f) => (f as { id?: unknown } | null)?.id)
+      .filter((id): id is string => typeof id === 'string'),
+  );
   const parsed = mapFileSchema.safeParse(data, { error: zodMessage });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys') {
         const where = describeLocation(issue.path, data);
         for (const key of issue.keys) {
-          report(positions.key(issue.path, key), 'error', 'unknown-key', `${where}: ${unknownKeyMessage(key, knownKeysAt(issue.path))}`);
+          const range = positions.key(issue.path, key);
+          const known = knownKeysAt(issue.path);
+          const suggestion = suggestKey(key, known);
+          const taken = suggestion !== undefined && valueAt(data, [...issue.path, suggestion]) !== undefined;
+          const fixes: MapFix[] = suggestion && !taken ? [{ title: `Change "${key}" to "${suggestion}"`, edits: [{ range, oldValue: key, newValue: suggestion }] }] : [];
+          report(range, 'error', 'unknown-key', `${where}: ${unknownKeyMessage(key, known)}`, fixes);
         }
         continue;
       }
@@ -212,10 +249,16 @@ export function parseMapFile(filePath: string, text: string, options: { fileExis
         const parent = issue.path.slice(0, -1);
         const key = String(issue.path[issue.path.length - 1]);
         const hint = key === 'version' ? '; add "version: 1" at the top' : '';
-        report(positions.start(parent), 'error', 'missing-key', `${describeLocation(parent, data)}: missing "${key}"${hint}`);
+        const at = positions.start(parent);
+        const fixes: MapFix[] = [];
+        if (key === 'version' && parent.length === 0 && language === 'YAML') {
+          const lineStart = { line: at.start.line, column: 1 };
+          fixes.push({ title: 'Add "version: 1"', edits: [{ range: { start: lineStart, end: lineStart }, oldText: '', newText: `version: 1${source.includes('\r\n') ? '\r\n' : '\n'}` }] });
+        }
+        report(at, 'error', 'missing-key', `${describeLocation(parent, data)}: missing "${key}"${hint}`, fixes);
         continue;
       }
-      report(positions.at(issue.path), 'error', problemCode(issue, false), `${describeLocation(issue.path, data)}: ${issue.message}`);
+      report(positions.at(issue.path), 'error', problemCode(issue, false), `${describeLocation(issue.path, data)}: ${issue.message}`, fixesFor(issue, data, positions, source, ids, file));
     }
   }
 
@@ -231,7 +274,11 @@ export function parseMapFile(filePath: string, text: string, options: { fileExis
       const first = seen.get(id);
       if (first !== undefined) {
         const line = positions.at(['features', first, 'id']).start.line;
-        report(positions.at(['features', i, 'id']), 'error', 'duplicate-id', `duplicate id "${id}": the feature at line ${line} already uses it; ids must be unique`);
+        const range = positions.at(['features', i, 'id']);
+        const free = freeId(id, ids);
+        ids.add(free);
+        const fixes: MapFix[] = [{ title: `Rename this one to "${free}"`, edits: [{ range, oldValue: id, newValue: free }] }];
+        report(range, 'error', 'duplicate-id', `duplicate id "${id}": the feature at line ${line} already uses it; ids must be unique`, fixes);
         return;
       }
       seen.set(id, i);
@@ -277,6 +324,48 @@ export function parseMapFile(filePath: string, text: string, options: { fileExis
   }
   result.problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
   return result;
+}
+
+/** The first of `id-2`, `id-3`, ... that `taken` does not hold. */
+export function freeId(id: string, taken: ReadonlySet<string>): string {
+  for (let n = 2; ; n++) if (!taken.has(`${id}-${n}`)) return `${id}-${n}`;
+}
+
+/** Fixes for a validation issue whose message names the fix. */
+function fixesFor(issue: core.$ZodIssue, data: unknown, positions: Positions, source: string, ids: ReadonlySet<string>, file: string): MapFix[] {
+  const value = valueAt(data, issue.path);
+  const range = positions.at(issue.path);
+  const written = positions.textAt(issue.path, source);
+  if (written === undefined) return [];
+  const last = issue.path[issue.path.length - 1];
+  // `owners: "@x"` → `owners: ["@x"]` (the message says "write it as a list").
+  if (issue.code === 'invalid_type' && issue.expected === 'array' && typeof value === 'string') {
+    const list = `[${JSON.stringify(value)}]`;
+    return [{ title: `Make it a list: ${list}`, edits: [{ range, oldText: written, newText: list }] }];
+  }
+  // `version: 2` → `version: 1`.
+  if (issue.path.length === 1 && last === 'version' && issue.code !== 'invalid_type') {
+    return [{ title: 'Change to 1', edits: [{ range, oldText: written, newText: '1' }] }];
+  }
+  if (typeof value !== 'string') return [];
+  // `id: Checkout` → `id: checkout` (the message gives the example).
+  if (last === 'id' && issue.code === 'invalid_format') {
+    const suggestion = suggestFeatureId(value);
+    if (!suggestion || ids.has(suggestion)) return [];
+    return [{ title: `Change the id to "${suggestion}"`, edits: [{ range, oldValue: value, newValue: suggestion }] }];
+  }
+  // `paths: ["!/src/legacy/"]` → `exclude: ["/src/legacy/"]` (the message says to list it under "exclude").
+  if (value.startsWith('!') && issue.path.length === 4 && issue.path[0] === 'features' && issue.path[2] === 'paths') {
+    const moved = movePatternToExclude(source, file, Number(issue.path[1]), Number(issue.path[3]));
+    if (!moved) return [];
+    const span = differingSpan(source, moved);
+    const edit = { range: positions.range(span.start, span.end), oldText: source.slice(span.start, span.end), newText: span.newText };
+    return [{ title: `Move "${value.slice(1)}" to this feature's "exclude"`, edits: [edit] }];
+  }
+  // A pattern with a fix its message names: trimmed spaces, "/" for "\\", one "/" for "//", "/" for "./".
+  const fixed = issue.code === 'custom' ? fixedPattern(value) : undefined;
+  if (fixed) return [{ title: `Change to "${fixed}"`, edits: [{ range, oldValue: value, newValue: fixed }] }];
+  return [];
 }
 
 function defaultFileExists(absPath: string): boolean {

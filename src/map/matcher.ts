@@ -10,6 +10,7 @@
 // Every candidate is then confirmed with the full pattern, so the index only prunes and can never change an answer.
 import * as path from 'node:path';
 import type { FeatureMatch, MapFeature, MapPattern, PathExplanation, WorkspaceMap } from '../shared/mapModel';
+import { SCHEMA_FILE_NAME } from './mapFile';
 import { compilePattern, folderSegments, patternMatches, type CompiledPattern } from './pattern';
 
 /** One pattern in the index, with what it belongs to and its rank in file order. */
@@ -215,6 +216,41 @@ export function explainMatches(
     explanation.ignoredBy = { pattern: ignoredBy.source.pattern, mapFile: ignoredBy.source.mapFile, line: ignoredBy.source.range.start.line };
   }
   return explanation;
+}
+
+type OwnFile = NonNullable<PathExplanation['partOfMap']>;
+const ownFilesOf = new WeakMap<WorkspaceMap, Map<string, OwnFile>>();
+
+/**
+ * The map's own files inside the root, by root-relative path: its map files, the context files they name and the
+ * schema copies next to them.
+ */
+function ownFiles(map: WorkspaceMap): Map<string, OwnFile> {
+  let own = ownFilesOf.get(map);
+  if (!own) {
+    own = new Map();
+    const add = (file: string, kind: OwnFile) => {
+      const relative = path.relative(map.root, file);
+      if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)) own?.set(relative.split(path.sep).join('/'), kind);
+    };
+    for (const file of map.contextFiles) add(file, 'context file');
+    for (const file of map.mapFiles) {
+      add(file, 'map file');
+      add(path.join(path.dirname(file), SCHEMA_FILE_NAME), 'schema file');
+    }
+    ownFilesOf.set(map, own);
+  }
+  return own;
+}
+
+/**
+ * The explanation of a path that no feature claims and no `unmapped` pattern ignores, when it is one of the map's own
+ * files: they belong to the map, so they count as covered without anyone listing them under `unmapped`.
+ */
+export function withPartOfMap(map: WorkspaceMap, explanation: PathExplanation): PathExplanation {
+  if (explanation.features.length > 0 || explanation.ignored) return explanation;
+  const kind = ownFiles(map).get(explanation.path);
+  return kind ? { ...explanation, ignored: true, partOfMap: kind } : explanation;
 }
 
 const indexes = new WeakMap<WorkspaceMap, PatternIndex>();

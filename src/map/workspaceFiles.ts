@@ -1,5 +1,6 @@
 // The files of a workspace root: `git ls-files` in a git repository (tracked plus untracked-but-not-ignored, minus
-// deleted), otherwise a walk that skips `.git` and `node_modules` and never follows symbolic links.
+// deleted), otherwise a walk that skips `.git` and `node_modules` and never follows symbolic links. A folder that the
+// enclosing repository ignores (a copy under a git-ignored scratch folder) is walked too: git would list nothing.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -7,10 +8,19 @@ import * as path from 'node:path';
 /** Folders the walk never enters. */
 export const SKIPPED_FOLDERS: readonly string[] = ['.git', 'node_modules'];
 
+/** Something a user should know about how the files were listed. */
+export interface ListNotice {
+  /** `info`: the listing took another way than usual; `warning`: the list looks wrong (empty where files exist). */
+  level: 'info' | 'warning';
+  message: string;
+}
+
 /** Options for {@link listWorkspaceFiles}. */
 export interface ListOptions {
   /** Told about each folder the walk could not read (the listing goes on without it). */
   onSkipped?: (relativePath: string, reason: string) => void;
+  /** Told how the files were listed when that is not the usual way, and when the list is empty but files exist. */
+  onNotice?: (notice: ListNotice) => void;
 }
 
 interface GitResult {
@@ -33,6 +43,17 @@ function git(root: string, args: string[]): Promise<GitResult | undefined> {
     child.on('error', () => resolve(undefined));
     child.on('close', (code) => resolve({ code, stdout: Buffer.concat(chunks).toString('utf8') }));
   });
+}
+
+/** The top of the git work tree `root` is in, when git ignores `root` itself (so `ls-files` would list nothing). */
+async function ignoringRepository(root: string): Promise<string | undefined> {
+  // The top of a work tree is never ignored by its own repository (`*` in its .gitignore "matches" `.` too).
+  const prefix = await git(root, ['rev-parse', '--show-prefix']);
+  if (prefix?.code !== 0 || prefix.stdout.trim() === '') return undefined;
+  const ignored = await git(root, ['check-ignore', '-q', '.']);
+  if (ignored?.code !== 0) return undefined;
+  const top = await git(root, ['rev-parse', '--show-toplevel']);
+  return top?.code === 0 ? top.stdout.trim() : 'an enclosing folder';
 }
 
 async function gitFiles(root: string): Promise<string[] | undefined> {
@@ -78,6 +99,26 @@ export async function listWorkspaceFiles(root: string, options: ListOptions = {}
     throw new Error(`${root} cannot be listed (${error.code ?? error.message}); pass an existing folder`);
   });
   if (!stat.isDirectory()) throw new Error(`${root} is not a folder; pass the folder that holds the files`);
-  const files = (await gitFiles(root)) ?? (await walk(root, options));
+  const ignoredBy = await ignoringRepository(root);
+  if (ignoredBy) {
+    options.onNotice?.({ level: 'info', message: `${root} is ignored by the git repository at ${ignoredBy}; listing it by walking its folders (without ${SKIPPED_FOLDERS.join(' and ')})` });
+  }
+  const fromGit = ignoredBy ? undefined : await gitFiles(root);
+  const files = fromGit ?? (await walk(root, options));
+  if (files.length === 0 && (await holdsFiles(root))) {
+    const how = fromGit ? 'git ls-files --exclude-standard lists' : 'walking it finds';
+    const why = fromGit ? 'every file is ignored by a .gitignore or git\'s exclude files' : 'its folders could not be read';
+    options.onNotice?.({ level: 'warning', message: `${how} no file in ${root}, yet it holds files: ${why}? Coverage and "matches no file" warnings mean nothing until files are listed` });
+  }
   return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Whether a folder has anything in it besides the folders the walk skips. */
+async function holdsFiles(root: string): Promise<boolean> {
+  try {
+    return (await fs.readdir(root)).some((name) => !SKIPPED_FOLDERS.includes(name));
+  } catch {
+    // Unreadable: the listing already failed or said why.
+    return false;
+  }
 }

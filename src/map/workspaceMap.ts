@@ -2,8 +2,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { MapFeature, MapPattern, MapProblem, PathExplanation, TextRange, WorkspaceMap } from '../shared/mapModel';
-import { featureIdRange, MAP_FILE_NAMES, parseMapFile, type ParsedMapFile } from './mapFile';
-import { explainMatches, indexPatterns, rememberIndex, splitPath } from './matcher';
+import { featureIdRange, freeId, MAP_FILE_NAMES, parseMapFile, type ParsedMapFile } from './mapFile';
+import { explainMatches, indexPatterns, rememberIndex, splitPath, withPartOfMap } from './matcher';
 import { listWorkspaceFiles } from './workspaceFiles';
 
 /** Map files larger than this are refused: a map is hand-written and small. */
@@ -41,17 +41,22 @@ export function compileWorkspaceMap(root: string, maps: readonly ParsedMapFile[]
   const byId = new Map<string, MapFeature>();
   const unmapped: MapPattern[] = [];
   const contextFiles: string[] = [];
+  const allIds = new Set(ordered.flatMap((m) => m.features.map((f) => f.id)));
   for (const m of ordered) {
     for (const feature of m.features) {
       const earlier = byId.get(feature.id);
       if (earlier) {
         const where = `${path.relative(absoluteRoot, earlier.mapFile) || earlier.mapFile}:${featureIdRange(earlier).start.line}`;
+        const range = featureIdRange(feature);
+        const free = freeId(feature.id, allIds);
+        allIds.add(free);
         problems.push({
           file: m.file,
-          range: featureIdRange(feature),
+          range,
           severity: 'error',
           code: 'duplicate-id',
           message: `duplicate id "${feature.id}": ${where} already declares it; ids must be unique across all map files`,
+          fixes: [{ title: `Rename this one to "${free}"`, edits: [{ range, oldValue: feature.id, newValue: free }] }],
         });
         continue;
       }
@@ -72,7 +77,7 @@ export function compileWorkspaceMap(root: string, maps: readonly ParsedMapFile[]
     feature: (id) => byId.get(id),
     explain: (relativePath): PathExplanation => {
       const split = splitPath(relativePath);
-      return explainMatches(split, index.match(split), features);
+      return withPartOfMap(map, explainMatches(split, index.match(split), features));
     },
   };
   rememberIndex(map, index);

@@ -2,16 +2,16 @@
 // so the server computes it in slices (yielding to the connection between them, and giving up when the map changes
 // again), and until then keeps the previous "matches no file" warnings on the patterns that are still there.
 import { featureIdRange } from '../map/mapFile';
-import { computeCoverage } from '../map/coverage';
-import type { CoverageReport, MapFeature, MapPattern, MapProblem, WorkspaceMap } from '../shared/mapModel';
+import { computeCoverage, countCoverage, coverageWarnings } from '../map/coverage';
+import type { CoverageReport, MapFeature, MapPattern, MapProblem, TextRange, WorkspaceMap } from '../shared/mapModel';
 
 /** Files matched per slice: a few tens of milliseconds on a large map. */
 export const COVERAGE_SLICE = 5000;
 
 /**
  * `computeCoverage(map, files)`, computed slice by slice with `pause()` awaited between slices. Resolves to
- * undefined as soon as `cancelled()` is true. The result is the same as one call over every file: counts add up,
- * and a warning (a pattern or feature with no file) holds for the whole list exactly when it holds for every slice.
+ * undefined as soon as `cancelled()` is true. The result is the same as one call over every file: the counts of the
+ * slices add up, and the warnings are worded once, over the whole list.
  */
 export async function coverageInSlices(
   map: WorkspaceMap,
@@ -23,39 +23,37 @@ export async function coverageInSlices(
   const filesByFeature = new Map<string, string[]>(map.features.map((f) => [f.id, []]));
   const matchesByPattern = new Map<MapPattern, number>();
   const unmappedFiles: string[] = [];
-  const warningSeen = new Map<string, { problem: MapProblem; slices: number }>();
   let mapped = 0;
   let ignored = 0;
-  let slices = 0;
   for (let from = 0; from < files.length; from += size) {
     if (from > 0) {
       await options.pause();
       if (options.cancelled()) return undefined;
     }
-    const part = computeCoverage(map, files.slice(from, from + size));
-    slices++;
+    const part = countCoverage(map, files.slice(from, from + size));
     mapped += part.mapped;
     ignored += part.ignored;
     for (const [id, list] of part.filesByFeature) for (const file of list) filesByFeature.get(id)?.push(file);
     for (const [pattern, count] of part.matchesByPattern) matchesByPattern.set(pattern, (matchesByPattern.get(pattern) ?? 0) + count);
     for (const file of part.unmappedFiles) unmappedFiles.push(file);
-    for (const problem of part.problems) {
-      const key = problemKey(problem);
-      const seen = warningSeen.get(key);
-      if (seen) seen.slices++;
-      else warningSeen.set(key, { problem, slices: 1 });
-    }
   }
   for (const list of filesByFeature.values()) list.sort();
   unmappedFiles.sort();
-  // computeCoverage lists its problems sorted; every slice's list is, and filtering keeps the order of the first.
-  const problems = [...warningSeen.values()].filter((w) => w.slices === slices).map((w) => w.problem);
+  await options.pause();
+  if (options.cancelled()) return undefined;
+  const problems = coverageWarnings(map, { matchesByPattern, filesByFeature }, files);
   const total = files.length;
   return { total, mapped, ignored, ratio: total === 0 ? 1 : (mapped + ignored) / total, filesByFeature, matchesByPattern, unmappedFiles, problems };
 }
 
-function problemKey(problem: MapProblem): string {
-  return `${problem.code}\0${problem.file}\0${problem.range.start.line}:${problem.range.start.column}\0${problem.message}`;
+/** A warning moved with the text it is about; its fixes edit that text, so they move with it. */
+function movedTo(warning: MapProblem, range: TextRange): MapProblem {
+  const moved: MapProblem = { ...warning, range };
+  if (warning.fixes) {
+    const same = (r: TextRange) => r.start.line === warning.range.start.line && r.start.column === warning.range.start.column;
+    moved.fixes = warning.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((edit) => (same(edit.range) ? { ...edit, range } : edit)) }));
+  }
+  return moved;
 }
 
 function at(file: string, range: { start: { line: number; column: number } }): string {
@@ -106,7 +104,8 @@ export function carryOverWarnings(previous: { map: WorkspaceMap; warnings: reado
   const byPosition = new Map(previous.warnings.map((w) => [`${w.code}\0${at(w.file, w.range)}`, w]));
   const patternWarnings = new Map<string, MapProblem>();
   for (const { pattern, key } of patternsOf(previous.map)) {
-    const warning = byPosition.get(`pattern-matches-nothing\0${at(pattern.mapFile, pattern.range)}`);
+    const where = at(pattern.mapFile, pattern.range);
+    const warning = byPosition.get(`pattern-matches-nothing\0${where}`) ?? byPosition.get(`pattern-matches-folders-only\0${where}`);
     if (warning) patternWarnings.set(key, warning);
   }
   const featureWarnings = new Map<string, MapProblem>();
@@ -117,11 +116,11 @@ export function carryOverWarnings(previous: { map: WorkspaceMap; warnings: reado
   const result: MapProblem[] = [];
   for (const { pattern, key } of patternsOf(next)) {
     const warning = patternWarnings.get(key);
-    if (warning) result.push({ ...warning, range: pattern.range });
+    if (warning) result.push(movedTo(warning, pattern.range));
   }
   for (const feature of next.features) {
     const warning = featureWarnings.get(featureKey(feature));
-    if (warning) result.push({ ...warning, range: featureIdRange(feature) });
+    if (warning) result.push(movedTo(warning, featureIdRange(feature)));
   }
   return result.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column));
 }

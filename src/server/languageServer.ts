@@ -1,6 +1,7 @@
 // The Customer Lens language server: wires the LSP connection to the workspace maps, the context hub and the
 // handlers. The same server runs under the VS Code extension (IPC) and standalone (`customer-lens lsp --stdio`).
 import {
+  CodeActionKind,
   CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -34,6 +35,7 @@ import {
   UnmappedFilesRequest,
   type InitializationOptions,
 } from '../shared/lspProtocol';
+import { provideCodeActions } from './codeActions';
 import { provideCodeLenses } from './codeLens';
 import { ContextHub } from './contextHub';
 import { explainFile, fileContext } from './fileContext';
@@ -45,6 +47,7 @@ import { hoverFormatOf, hoverIn } from './plainText';
 import {
   addToFeatureParams,
   createMapParams,
+  codeActionParams,
   executeCommandParams,
   featureContextParams,
   featureFilesParams,
@@ -189,6 +192,7 @@ export function startLanguageServer(connection: Connection): void {
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
         completionProvider: { triggerCharacters: [':'] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentLinkProvider: { resolveProvider: false },
         executeCommandProvider: { commands: SERVER_COMMANDS.map((command) => command.id) },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -288,6 +292,7 @@ export function startLanguageServer(connection: Connection): void {
   connection.onExecuteCommand(
     lifecycle.handle('workspace/executeCommand', executeCommandParams, (c, p) => executeCommand(c, p, { showMessage })),
   );
+  connection.onCodeAction(lifecycle.handle('textDocument/codeAction', codeActionParams, (c, p) => provideCodeActions(c, p)));
 
   connection.onRequest(
     FileContextRequest.type,

@@ -77,5 +77,11 @@ export const addToFeatureParams = z.looseObject({ featureId: z.string().min(1), 
 export const createMapParams = z.looseObject({ workspaceFolderUri: z.string().min(1) });
 /** Requests without params (`null`, absent or an empty object are all fine). */
 export const noParams = z.unknown();
+/** textDocument/codeAction. */
+export const codeActionParams = z.looseObject({
+  textDocument,
+  range: z.looseObject({ start: position, end: position }),
+  context: z.looseObject({ only: z.array(z.string()).optional() }),
+});
 /** workspace/executeCommand. */
 export const executeCommandParams = z.looseObject({ command: z.string().min(1), arguments: z.array(z.unknown()).optional() });

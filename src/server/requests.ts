@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { ResponseError, ErrorCodes } from 'vscode-languageserver/node';
 import { MAP_FILE_NAMES } from '../map/mapFile';
 import { addPatternToFeature, patternForPath } from '../map/mapEdit';
-import { createStarterMap } from '../map/mapInit';
+import { createStarterMap, schemaForNewMap } from '../map/mapInit';
 import type { Problem } from '../shared/contextProtocol';
 import type {
   AddToFeatureParams,
@@ -193,15 +193,20 @@ export async function createMap(ctx: ServerContext, params: CreateMapParams): Pr
   }
   const folder = ctx.workspace.folderFor(root);
   const files = folder && folder.root === root ? folder.files : [];
-  const text = await createStarterMap(root, files);
+  const schema = schemaForNewMap(root);
+  const starter = await createStarterMap(root, files, { schema: schema.reference });
   const file = path.join(root, MAP_FILE_NAMES[0]);
   try {
     // `wx`: a map written in the meantime is never overwritten.
-    await fs.writeFile(file, text, { encoding: 'utf8', flag: 'wx' });
+    await fs.writeFile(file, starter.text, { encoding: 'utf8', flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { mapFileUri: pathToUri(file), created: false };
     throw new ResponseError(ErrorCodes.InternalError, `cannot write ${file}: ${errorText(error)}`);
   }
-  ctx.log.info(`map created file=${file}`);
+  if (schema.write) {
+    // The map's first line points editors at this copy; without it only the schema comment is lost.
+    await fs.writeFile(schema.write.file, schema.write.text, { encoding: 'utf8', flag: 'wx' }).catch((error: unknown) => ctx.log.warn(`schema copy not written file=${schema.write?.file} error=${errorText(error)}`));
+  }
+  ctx.log.info(`map created file=${file} features=${starter.features} fromCodeowners=${starter.fromCodeowners} schema=${schema.reference}`);
   return { mapFileUri: pathToUri(file), created: true };
 }

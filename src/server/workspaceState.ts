@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseMapFile, MAP_FILE_NAMES, type ParsedMapFile } from '../map/mapFile';
 import { compileWorkspaceMap, loadWorkspaceMap } from '../map/workspaceMap';
-import { listWorkspaceFiles } from '../map/workspaceFiles';
+import { listWorkspaceFiles, type ListOptions } from '../map/workspaceFiles';
 import { explainMatches, indexOf, splitPath } from '../map/matcher';
 import type { Logger } from '../shared/contextModel';
 import type { CoverageReport, MapPattern, MapProblem, PathExplanation, WorkspaceMap } from '../shared/mapModel';
@@ -21,6 +21,8 @@ export type OpenText = (absPath: string) => string | undefined;
 export function isMapFileName(file: string): boolean {
   return MAP_FILE_NAMES.includes(path.basename(file));
 }
+
+const FILE_START = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 
 export class FolderState {
   /** Files of the folder, relative and `/`-separated (git ls-files, or a walk). */
@@ -48,13 +50,15 @@ export class FolderState {
   private coverageFiles: readonly string[] | undefined;
   private coverageRun: { map: WorkspaceMap; done: Promise<boolean> } | undefined;
   private patternFilesCache: { map: WorkspaceMap; files: Map<MapPattern, string[]> } | undefined;
+  /** Why the file list is empty although the folder holds files; then coverage warnings would all be false. */
+  private listingWarning: string | undefined;
 
   readonly uri: string;
 
   constructor(
     readonly root: string,
     private readonly log: Logger,
-    private readonly listFiles: (root: string) => Promise<string[]> = listWorkspaceFiles,
+    private readonly listFiles: (root: string, options?: ListOptions) => Promise<string[]> = listWorkspaceFiles,
   ) {
     this.uri = pathToUri(root);
   }
@@ -75,7 +79,18 @@ export class FolderState {
   async reloadFiles(openText: OpenText): Promise<boolean> {
     const started = Date.now();
     try {
-      this.files = await this.listFiles(this.root);
+      let warning: string | undefined;
+      this.files = await this.listFiles(this.root, {
+        onNotice: (notice) => {
+          if (notice.level === 'warning') {
+            warning = notice.message;
+            this.log.warn(`workspace files root=${this.root} ${notice.message}`);
+          } else {
+            this.log.info(`workspace files root=${this.root} ${notice.message}`);
+          }
+        },
+      });
+      this.listingWarning = warning;
       this.fileListLoaded = true;
       this.coverageOf = undefined;
       this.coverageRun = undefined;
@@ -197,9 +212,16 @@ export class FolderState {
   /** The problems to show: those of the text, plus the coverage warnings about the map in force. */
   private updateProblems(): void {
     const problems = new Map([...this.textProblems].map(([file, list]) => [file, [...list]]));
+    const rootMap = this.map?.mapFiles[0];
+    if (this.listingWarning && rootMap) {
+      // Every pattern would "match no file": one warning that says why, instead of one false warning per pattern.
+      const list = problems.get(rootMap) ?? [];
+      list.unshift({ file: rootMap, range: FILE_START, severity: 'warning', code: 'no-files-listed', message: this.listingWarning });
+      problems.set(rootMap, list);
+    }
     // Coverage warnings (patterns that match no file) are about the text in force; with errors they would point at
     // the last good map's positions, so they wait until the text is valid again.
-    if (this.map && !this.usingLastGood && this.coverage && this.coverageOf) {
+    else if (this.map && !this.usingLastGood && this.coverage && this.coverageOf) {
       const warnings = this.coverageOf === this.map ? this.coverage.problems : carryOverWarnings({ map: this.coverageOf, warnings: this.coverage.problems }, this.map);
       for (const warning of warnings) {
         const list = problems.get(warning.file) ?? [];

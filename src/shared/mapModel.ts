@@ -19,6 +19,22 @@ export interface TextRange {
 /** How bad a map problem is: errors make the map invalid, warnings do not. */
 export type ProblemSeverity = 'error' | 'warning';
 
+/**
+ * One replacement in a map file, with what it expects to replace so that a fix computed for older text is never
+ * applied to newer text. `newValue` replaces a YAML or JSON scalar keeping its quoting style; `newText` is literal.
+ */
+export type MapEdit =
+  | { range: TextRange; oldText: string; newText: string }
+  | { range: TextRange; oldValue: string; newValue: string };
+
+/** A change that fixes a map problem, offered in the editor as a quick fix. */
+export interface MapFix {
+  /** What the fix does, e.g. `Change "pahts" to "paths"`. */
+  title: string;
+  /** Replacements in the problem's map file, not overlapping. */
+  edits: MapEdit[];
+}
+
 /** One problem found in a map file, with the exact place it was found. */
 export interface MapProblem {
   /** Absolute path of the map file. */
@@ -29,6 +45,8 @@ export interface MapProblem {
   message: string;
   /** A stable machine-readable code, e.g. `unknown-key`, `duplicate-id`, `invalid-pattern`, `missing-context-file`. */
   code: string;
+  /** Fixes for problems whose message names the fix (a did-you-mean key, a string that should be a list, ...). */
+  fixes?: MapFix[];
 }
 
 /** A pattern as written in a map file, with where it was written. */
@@ -88,6 +106,11 @@ export interface PathExplanation {
   ignored: boolean;
   /** The `unmapped` pattern that matched, when `ignored`. */
   ignoredBy?: { pattern: string; mapFile: string; line: number };
+  /**
+   * Set when no feature claims the path and it is one of the map's own files, which count as covered (ignored)
+   * without a pattern: a map file, a context file a map file names, or the schema copy next to a map file.
+   */
+  partOfMap?: 'map file' | 'context file' | 'schema file';
 }
 
 /**
@@ -117,7 +140,7 @@ export interface CoverageReport {
   total: number;
   /** Files that belong to at least one feature. */
   mapped: number;
-  /** Files matched by an `unmapped` pattern and by no feature. */
+  /** Files matched by an `unmapped` pattern and by no feature, and the map's own files (map and context files). */
   ignored: number;
   /** (mapped + ignored) / total, from 0 to 1; 1 when there are no files. */
   ratio: number;

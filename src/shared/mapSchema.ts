@@ -13,12 +13,6 @@ export const MAP_FORMAT_VERSION = 1;
 /** A feature id: lowercase letters, digits, `-`, `_` and `.`, starting with a letter or digit. */
 export const FEATURE_ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 
-/**
- * Where editors find the map's JSON Schema when a map names it with `$schema` or a `yaml-language-server` comment and
- * no local copy is available. `customer-lens init` prefers a path to the copy installed with the CLI.
- */
-export const MAP_SCHEMA_URL = 'https://unpkg.com/customer-lens/dist/schemas/map.schema.json';
-
 /** Turns any string into the closest valid feature id, e.g. `Checkout Flow` → `checkout-flow`; `''` if nothing is left. */
 export function suggestFeatureId(text: string): string {
   return text
@@ -54,6 +48,22 @@ export function patternSyntaxProblem(pattern: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The pattern a syntax problem's message asks for, when there is exactly one: spaces trimmed, `\\` written as `/`,
+ * `//` as `/`, a leading `./` as `/`. Undefined when the pattern is valid or cannot be fixed without a decision
+ * (negation, `..`, an empty pattern).
+ */
+export function fixedPattern(pattern: string): string | undefined {
+  if (patternSyntaxProblem(pattern) === undefined) return undefined;
+  const fixed = pattern
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/\/{2,}/g, '/')
+    .replace(/^\.\//, '/')
+    .replace(/\/(\.\/)+/g, '/');
+  return fixed !== pattern && fixed !== '' && patternSyntaxProblem(fixed) === undefined ? fixed : undefined;
 }
 
 /** A CODEOWNERS-style path pattern, relative to the map file's folder. */

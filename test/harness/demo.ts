@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageExtension } from './buildExtension';
-import { freshDirs, installExtension, startCodeServer } from './codeServer';
+import { freshDirs, installExtension, startCodeServer, type CodeServer } from './codeServer';
 import { ensureRuntime } from './installRuntime';
 import { copyWorkspace, repoRoot, sampleWorkspace, vscodeTestDir } from './paths';
 import { runScript, spawnGroup, stoppingOnSignal } from './processGroup';
@@ -14,8 +14,34 @@ const { values: options } = parseArgs({ options: { port: { type: 'string', defau
 
 const say = (line: string) => console.log(line);
 
+/** Held while a demo runs: a second one would delete the first one's workspace and VS Code state. */
+const lockFile = path.join(vscodeTestDir, 'demo.pid');
+
+function takeLock(): void {
+  const holder = Number(fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : NaN);
+  if (Number.isInteger(holder) && holder !== process.pid && isRunning(holder)) {
+    throw new Error(`npm run demo is already running in this clone (process ${holder}); open the URL it printed, or stop it (Ctrl+C) and run this again.`);
+  }
+  fs.mkdirSync(vscodeTestDir, { recursive: true });
+  fs.writeFileSync(lockFile, `${process.pid}\n`);
+  process.on('exit', () => {
+    if (fs.existsSync(lockFile) && fs.readFileSync(lockFile, 'utf8').trim() === String(process.pid)) fs.rmSync(lockFile, { force: true });
+  });
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
+  takeLock();
   say('Preparing code-server (installed once into the cache, about 2 minutes the first time)...');
   const runtime = await ensureRuntime(say);
   say('Building and packaging the extension...');
@@ -39,11 +65,11 @@ async function main(): Promise<number> {
   say('');
   say(`Customer Lens demo is ready (${((Date.now() - started) / 1000).toFixed(0)} s). Open this URL in a browser:`);
   say('');
-  say(`    ${server.folderUrl(workspace)}`);
+  say(`    ${demoUrl(server, workspace)}`);
   say('');
   say(`Workspace: ${workspace} (a copy of test/fixtures/storefront; edit it freely)`);
   say(endpoint ? `Customer context: reference server at ${endpoint} (customerLens.endpoint), serving customer-context.json` : 'Customer context: customer-context.json, named by the map (no endpoint)');
-  say('Try: open src/checkout/couponStep.ts, hover `applyCoupon`, open the Customer Lens view in the activity bar.');
+  say('It opens on the sample\'s README, which says where to start: open src/checkout/couponStep.ts, hover `applyCoupon`, open the Customer Lens view in the activity bar.');
   say(`Logs: ${path.relative(repoRoot, demoDir)}/*.log. Press Ctrl+C to stop.`);
 
   const code = await server.process.exited;
@@ -51,6 +77,15 @@ async function main(): Promise<number> {
   if (stoppingOnSignal()) return new Promise<number>(() => undefined);
   say(`code-server stopped unexpectedly (${code}):\n${server.process.tail()}`);
   return 1;
+}
+
+/**
+ * The URL that opens the sample with its README in the editor: the README says where to start. (The workbench's
+ * `openFile` payload; `workbench.startupEditor: "readme"` does not open anything in code-server.)
+ */
+function demoUrl(server: CodeServer, workspace: string): string {
+  const readme = `vscode-remote://${new URL(server.url).host}${workspace.split(path.sep).join('/')}/README.md`;
+  return server.folderUrl(workspace, { payload: JSON.stringify([['openFile', readme]]) });
 }
 
 /**

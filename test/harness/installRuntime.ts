@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cacheRoot, codeServerVersion, nodeVersion, vscodeTestDir } from './paths';
+import { cacheRoot, codeServerCacheDir, codeServerVersion, installedMarker, nodeVersion, runtimeSources, vscodeTestDir } from './paths';
 import { runToCompletion } from './processGroup';
+import { ensureSystemPackages, stopMessage } from './systemPackages';
 
 /** What the harness needs to start code-server: a Node 24 binary and code-server's entry point. */
 export interface Runtime {
@@ -12,8 +12,6 @@ export interface Runtime {
   codeServerEntry: string;
 }
 
-const runtimeSources = path.join(__dirname, 'runtime');
-const installedMarker = '.customer-lens-installed';
 
 /**
  * Makes sure Node 24 and code-server are installed in the cache (installing them once, ~2 minutes on 2 cores) and
@@ -54,10 +52,9 @@ async function ensureNode24(log: (line: string) => void): Promise<string> {
 
 async function ensureCodeServer(node: string, log: (line: string) => void): Promise<string> {
   const source = path.join(runtimeSources, 'codeServer');
-  const lockHash = createHash('sha256').update(fs.readFileSync(path.join(source, 'package-lock.json'))).digest('hex').slice(0, 10);
-  const dir = path.join(cacheRoot, `code-server-${codeServerVersion}-node-${nodeVersion}-${lockHash}`);
+  const dir = codeServerCacheDir();
   await installOnce(dir, log, `code-server ${codeServerVersion} (compiles native modules)`, async (staging) => {
-    checkBuildPrerequisites();
+    checkBuildPrerequisites(log);
     copyManifest(source, staging);
     const nodeHome = path.dirname(path.dirname(node));
     const env = {
@@ -71,16 +68,22 @@ async function ensureCodeServer(node: string, log: (line: string) => void): Prom
   return path.join(dir, 'node_modules', 'code-server');
 }
 
-/** code-server's postinstall compiles native modules; say what is missing before a 2-minute build fails on it. */
-function checkBuildPrerequisites(): void {
+/**
+ * code-server's postinstall compiles native modules: install what that needs (Debian), or say what is missing
+ * before a 2-minute build fails on it.
+ */
+function checkBuildPrerequisites(log: (line: string) => void): void {
   if (process.platform !== 'linux') return;
+  const packages = ensureSystemPackages(['demo'], { codeServerCached: false, log });
+  if (packages.status === 'needs-admin' || packages.status === 'failed') throw new Error(`Cannot build code-server's native modules. ${stopMessage(packages)}`);
+  if (packages.status === 'ok') return;
   const missing: string[] = [];
   if (!['/usr/include/gssapi/gssapi.h', '/usr/include/gssapi.h'].some((header) => fs.existsSync(header))) missing.push('libkrb5-dev (gssapi headers for the kerberos module)');
   for (const tool of ['make', 'g++', 'python3']) {
     if (!(process.env.PATH ?? '').split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, tool)))) missing.push(`${tool} (node-gyp)`);
   }
   if (missing.length > 0) {
-    throw new Error(`Cannot build code-server's native modules; missing: ${missing.join(', ')}.\nOn Debian or Ubuntu: sudo apt-get install -y --no-install-recommends libkrb5-dev build-essential python3`);
+    throw new Error(`Cannot build code-server's native modules; missing: ${missing.join(', ')}. Install them with your system's package manager.`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,6 +17,23 @@ export const nodeVersion = '24.21.0';
  * build again; `.vscode-test/` links to them, as the VS Code test tooling convention expects.
  */
 export const cacheRoot = process.env.CUSTOMER_LENS_CACHE ?? path.join(os.homedir(), '.cache', 'customer-lens');
+
+/** The committed manifests and lockfiles of the runtimes (Node 24, code-server). */
+export const runtimeSources = path.join(__dirname, 'runtime');
+
+/** Written into a runtime's cache folder once its install has completed. */
+export const installedMarker = '.customer-lens-installed';
+
+/** The cache folder of code-server, named after its versions and its lockfile so a change installs anew. */
+export function codeServerCacheDir(): string {
+  const lockHash = createHash('sha256').update(fs.readFileSync(path.join(runtimeSources, 'codeServer', 'package-lock.json'))).digest('hex').slice(0, 10);
+  return path.join(cacheRoot, `code-server-${codeServerVersion}-node-${nodeVersion}-${lockHash}`);
+}
+
+/** Whether code-server is installed in the cache already (then nothing needs compiling). */
+export function codeServerInstalled(): boolean {
+  return fs.existsSync(path.join(codeServerCacheDir(), installedMarker));
+}
 
 /** Per-clone scratch space (git-ignored): links to the cached runtimes, user data, extension folders. */
 export const vscodeTestDir = path.join(repoRoot, '.vscode-test');

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildOnce, hasStackTrace, runCli } from './cliHarness';
 import { copyFixture, gitInit, tempDir, writeFiles } from './mapFixtures';
@@ -12,7 +13,8 @@ describe('customer-lens check (built CLI, child process)', function () {
     const result = await runCli(shop, 'check');
     assert.equal(result.stderr, '');
     assert.equal(result.code, 0);
-    assert.equal(result.stdout, 'Coverage: 55.5% of 9 files (4 mapped, 1 ignored, 4 unmapped)\n1 map file, 2 features: 0 errors, 0 warnings\n');
+    // The map file and its context file belong to the map: ignored (covered) without an "unmapped" pattern.
+    assert.equal(result.stdout, 'Coverage: 77.7% of 9 files (4 mapped, 3 ignored, 2 unmapped)\n1 map file, 2 features: 0 errors, 0 warnings\n');
   });
 
   it('reports every error at once with file:line:col and exits 1', async () => {
@@ -57,6 +59,22 @@ describe('customer-lens check (built CLI, child process)', function () {
     );
   });
 
+  it('says that a wildcard last name matches files only, and which pattern takes the folders (/tests/net/gnrc*)', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      '.customer-lens.yml': 'version: 1\nfeatures:\n  - id: net\n    paths: [/sys/net/]\nunmapped: [/tests/net/gnrc*]\n',
+      'sys/net/ip.c': '',
+      'tests/net/gnrc_ipv6/main.c': '',
+      'tests/net/gnrc_udp/main.c': '',
+    });
+    const result = await runCli(dir, 'check');
+    assert.equal(result.code, 0);
+    assert.match(
+      result.stdout,
+      /^\.customer-lens\.yml:5:12: warning: unmapped pattern "\/tests\/net\/gnrc\*" matches no file: a wildcard last name matches file names only, and "gnrc\*" names 2 folders here; write "\/tests\/net\/gnrc\*\/" to take those folders$/m,
+    );
+  });
+
   it('reports duplicate ids across nested map files', async () => {
     const dir = tempDir();
     writeFiles(dir, {
@@ -76,14 +94,14 @@ describe('customer-lens check (built CLI, child process)', function () {
     });
 
     it('fails below the minimum, saying what to do', async () => {
-      const result = await runCli(shop, 'check', '--min-coverage', '60');
+      const result = await runCli(shop, 'check', '--min-coverage', '80');
       assert.equal(result.code, 1);
-      assert.match(result.stdout, /^error: coverage 55\.5% is below the minimum of 60%; map the unmapped files \(customer-lens coverage --unmapped\) or list them under "unmapped"$/m);
+      assert.match(result.stdout, /^error: coverage 77\.7% is below the minimum of 80%; map the unmapped files \(customer-lens coverage --unmapped\) or list them under "unmapped"$/m);
     });
 
     it('passes at or above it (a "%" sign is fine)', async () => {
-      assert.equal((await runCli(shop, 'check', '--min-coverage', '55')).code, 0);
-      assert.equal((await runCli(shop, 'check', '--min-coverage=55.5%')).code, 0);
+      assert.equal((await runCli(shop, 'check', '--min-coverage', '77')).code, 0);
+      assert.equal((await runCli(shop, 'check', '--min-coverage=77.7%')).code, 0);
     });
 
     it('rejects a value that is not a percentage (usage error, exit 2)', async () => {
@@ -107,7 +125,7 @@ describe('customer-lens check (built CLI, child process)', function () {
       errors: 0,
       warnings: 0,
       problems: [],
-      coverage: { total: 9, mapped: 4, ignored: 1, unmapped: 4, percent: 55.56 },
+      coverage: { total: 9, mapped: 4, ignored: 3, unmapped: 2, percent: 77.78 },
       minCoverage: 90,
     });
     const broken = await runCli(copyFixture('broken'), 'check', '--json');
@@ -143,6 +161,39 @@ describe('customer-lens check (built CLI, child process)', function () {
     gitInit(repo);
     const git = await runCli(repo, 'check');
     assert.match(git.stdout, /^Coverage: 100\.0% of 3 files \(1 mapped, 2 ignored, 0 unmapped\)$/m);
+  });
+
+  it('checks a workspace copied into a folder the enclosing repository ignores (the demo in .vscode-test/)', async () => {
+    const clone = tempDir();
+    writeFiles(clone, { '.gitignore': '.vscode-test/\n', 'README.md': '' });
+    gitInit(clone);
+    const demo = path.join(clone, '.vscode-test', 'demo');
+    fs.cpSync(copyFixture('shop'), demo, { recursive: true });
+    const result = await runCli(demo, 'check', '--min-coverage', '60');
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /^Coverage: 77\.7% of 9 files \(4 mapped, 3 ignored, 2 unmapped\)$/m);
+    assert.match(result.stderr, /^note: .*\.vscode-test\/demo is ignored by the git repository at .*; listing it by walking its folders/m);
+  });
+
+  it('fails --min-coverage, and says why, when no file is listed (coverage of nothing is not 100%)', async () => {
+    const repo = tempDir();
+    writeFiles(repo, { '.gitignore': '*\n', '.customer-lens.yml': 'version: 1\nfeatures:\n  - id: app\n    paths: [/src/]\n', 'src/a.ts': '' });
+    gitInit(repo);
+    const result = await runCli(repo, 'check', '--min-coverage', '90');
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.stdout,
+      [
+        'Coverage: not measured, no files were listed',
+        `error: coverage cannot reach the minimum of 90%: no files were listed in ${repo}; check that git does not ignore them (git ls-files), or pass the folder that holds them with --root`,
+        '1 map file, 1 feature: 0 errors, 0 warnings',
+        '',
+      ].join('\n'),
+    );
+    assert.match(result.stderr, /^warning: git ls-files --exclude-standard lists no file in .*, yet it holds files: every file is ignored/m);
+    const json = JSON.parse((await runCli(repo, 'check', '--json', '--min-coverage', '90')).stdout);
+    assert.equal(json.ok, false);
+    assert.deepEqual(json.coverage, { total: 0, mapped: 0, ignored: 0, unmapped: 0, percent: null });
   });
 
   it('works as a CI step from any folder of the repository', async () => {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { buildOnce, runCli } from './cliHarness';
-import { copyFixture } from './mapFixtures';
+import { execFile } from 'node:child_process';
+import { buildOnce, CLI, runCli } from './cliHarness';
+import { copyFixture, tempDir, writeFiles } from './mapFixtures';
 
 describe('customer-lens coverage (built CLI, child process)', function () {
   this.timeout(120_000);
@@ -16,28 +17,25 @@ describe('customer-lens coverage (built CLI, child process)', function () {
     assert.equal(
       result.stdout,
       [
-        'Coverage: 55.5% of 9 files (4 mapped, 1 ignored, 4 unmapped)',
+        'Coverage: 77.7% of 9 files (4 mapped, 3 ignored, 2 unmapped)',
         '',
         'Files per feature:',
         '  checkout  3  Checkout',
         '  billing   2  Billing',
         '',
-        '4 unmapped file(s) in 3 folder(s); list them with --unmapped.',
+        '2 unmapped file(s) in 2 folder(s); list them with --unmapped.',
         '',
       ].join('\n'),
     );
   });
 
-  it('--unmapped lists the unmapped files grouped by folder', async () => {
+  it('--unmapped lists the unmapped files grouped by folder; the map file and its context file are not among them', async () => {
     const result = await runCli(shop, 'coverage', '--unmapped');
     assert.equal(result.code, 0);
     assert.ok(
       result.stdout.endsWith(
         [
-          'Unmapped files (4):',
-          '  ./ (2)',
-          '    .customer-lens.yml',
-          '    customer-context.json',
+          'Unmapped files (2):',
           '  src/checkout/legacy/ (1)',
           '    src/checkout/legacy/oldCart.ts',
           '  src/search/ (1)',
@@ -56,19 +54,34 @@ describe('customer-lens coverage (built CLI, child process)', function () {
       root: shop,
       total: 9,
       mapped: 4,
-      ignored: 1,
-      unmapped: 4,
-      percent: 55.56,
+      ignored: 3,
+      unmapped: 2,
+      percent: 77.78,
       features: [
         { id: 'checkout', name: 'Checkout', files: ['src/billing/subscription.payment.ts', 'src/checkout/cart.test.ts', 'src/checkout/cart.ts'] },
         { id: 'billing', name: 'Billing', files: ['src/billing/invoice.ts', 'src/billing/subscription.payment.ts'] },
       ],
       unmappedFiles: [
-        { folder: './', files: ['.customer-lens.yml', 'customer-context.json'] },
         { folder: 'src/checkout/legacy/', files: ['src/checkout/legacy/oldCart.ts'] },
         { folder: 'src/search/', files: ['src/search/rank.ts'] },
       ],
     });
+  });
+
+  it('stops quietly when the reader of its output goes away (coverage --unmapped | head)', async () => {
+    const dir = tempDir();
+    const files: Record<string, string> = { '.customer-lens.yml': 'version: 1\nfeatures:\n  - id: app\n    paths: [/src/]\n' };
+    // Far more output than a pipe holds, so the CLI is still writing when head exits.
+    for (let i = 0; i < 4000; i++) files[`generated/folder-${i % 40}/a-rather-long-file-name-number-${i}.ts`] = '';
+    writeFiles(dir, files);
+    const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${CLI}" coverage --unmapped | head -n 3`], { cwd: dir }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      );
+    });
+    assert.equal(result.stderr, '');
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout.split('\n').length, 4);
   });
 
   it('refuses an invalid map, showing its errors', async () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildOnce, hasStackTrace, runCli } from './cliHarness';
+import { buildOnce, hasStackTrace, runCli, runCliWithInput } from './cliHarness';
 import { copyFixture, tempDir, writeFiles } from './mapFixtures';
 
 describe('customer-lens explain (built CLI, child process)', function () {
@@ -87,6 +87,36 @@ describe('customer-lens explain (built CLI, child process)', function () {
     assert.equal(JSON.parse(result.stdout)[0].path, 'src/billing/invoice.ts');
   });
 
+  describe('--stdin: paths one a line on standard input', () => {
+    it('explains them after the arguments, skipping empty lines and CRLF line ends', async () => {
+      const result = await runCliWithInput(shop, 'src/checkout/cart.ts\r\n\nscripts/seed.ts\n', 'explain', '--stdin', '--json', 'src/search/rank.ts');
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(
+        JSON.parse(result.stdout).map((e: { path: string; ignored: boolean }) => `${e.path} ${e.ignored}`),
+        ['src/search/rank.ts false', 'src/checkout/cart.ts false', 'scripts/seed.ts true'],
+      );
+    });
+
+    it('takes 100,000 paths (more than fit on a command line)', async () => {
+      const paths = Array.from({ length: 100_000 }, (_, i) => `src/${['checkout', 'billing', 'search'][i % 3]}/module-${i}/file-${i}.ts`);
+      const started = Date.now();
+      const result = await runCliWithInput(shop, `${paths.join('\n')}\n`, 'explain', '--stdin', '--json');
+      const ms = Date.now() - started;
+      assert.equal(result.code, 0, result.stderr.slice(0, 500));
+      const explained = JSON.parse(result.stdout) as { path: string; features: { id: string }[] }[];
+      assert.equal(explained.length, 100_000);
+      assert.deepEqual(explained[99_999].features.map((f) => f.id), ['checkout']);
+      assert.deepEqual(explained[99_998].features.map((f) => f.id), []);
+      console.log(`      100,000 paths explained from stdin in ${ms} ms`);
+    });
+
+    it('says so when standard input holds no path', async () => {
+      const result = await runCliWithInput(shop, '\n\n', 'explain', '--stdin');
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /^customer-lens explain: standard input held no path to explain \(one path a line\)/);
+    });
+  });
+
   describe('bad input: one line naming the file and what to do, non-zero exit, no stack trace', () => {
     it('a path outside the root', async () => {
       const result = await runCli(shop, 'explain', '../elsewhere.ts');
@@ -98,7 +128,7 @@ describe('customer-lens explain (built CLI, child process)', function () {
     it('no path at all (a usage error, exit 2)', async () => {
       const result = await runCli(shop, 'explain');
       assert.equal(result.code, 2);
-      assert.match(result.stderr, /^customer-lens explain: give at least one path to explain\n\nUsage: customer-lens explain/);
+      assert.match(result.stderr, /^customer-lens explain: give at least one path to explain, or --stdin\n\nUsage: customer-lens explain/);
     });
 
     it('an unknown option (exit 2)', async () => {

@@ -1,5 +1,5 @@
 // Runs the built `customer-lens` CLI as a child process, the way a user or a CI step runs it.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as path from 'node:path';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -31,6 +31,20 @@ export function runCli(cwd: string, ...args: string[]): Promise<CliResult> {
       if (error && typeof error.code !== 'number') reject(error);
       else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
     });
+  });
+}
+
+/** Runs `customer-lens ...args` in `cwd` with `input` on its standard input. */
+export function runCliWithInput(cwd: string, input: string, ...args: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.stdin.end(input);
   });
 }
 

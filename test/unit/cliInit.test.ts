@@ -20,14 +20,35 @@ describe('customer-lens init (built CLI, child process)', function () {
     gitInit(dir);
     const result = await runCli(dir, 'init');
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /^Wrote \.customer-lens\.yml: 2 features, owners from CODEOWNERS, 2 unmapped folders\.\nNext: give each feature a description/);
+    assert.equal(
+      result.stdout,
+      [
+        'Wrote .customer-lens.yml: 2 features (1 from the folders .github/CODEOWNERS gives owners to), 2 with owners from .github/CODEOWNERS, 3 unmapped patterns.',
+        "Wrote .customer-lens.schema.json, the map's JSON Schema for editors (the map's first line points at it): commit it with the map.",
+        'Next: give each feature a description, merge or split features as the product sees them, then run "customer-lens check".',
+        '',
+      ].join('\n'),
+    );
     const text = fs.readFileSync(path.join(dir, '.customer-lens.yml'), 'utf8');
-    assert.match(text, /^# yaml-language-server: \$schema=\S+map\.schema\.json\n/);
-    assert.match(text, /- id: checkout\n {4}name: Checkout\n.*\n {4}owners: \["@acme\/payments"\]\n {4}paths: \["\/src\/checkout\/"\]/);
-    assert.match(text, /- id: search\n {4}name: Search\n.*\n {4}owners: \["@acme\/platform"\]/);
+    // The schema comment points at a file in the repository: it works offline, in any editor, for everyone.
+    assert.match(text, /^# yaml-language-server: \$schema=\.\/\.customer-lens\.schema\.json\n/);
+    const schema = JSON.parse(fs.readFileSync(path.join(dir, '.customer-lens.schema.json'), 'utf8'));
+    assert.deepEqual(schema, JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'dist', 'schemas', 'map.schema.json'), 'utf8')));
+    assert.match(text, /- id: checkout\n {4}name: Checkout\n {4}owners: \["@acme\/payments"\] {2}# \.github\/CODEOWNERS:2\n {4}paths: \["\/src\/checkout\/"\]/);
+    assert.match(text, /- id: search\n {4}name: Search\n {4}owners: \["@acme\/platform"\]/);
     const check = await runCli(dir, 'check');
     assert.equal(check.code, 0, check.stdout);
-    assert.match(check.stdout, /^Coverage: 66\.6% of 6 files \(2 mapped, 2 ignored, 2 unmapped\)$/m);
+    // The map file and its schema copy belong to the map: covered.
+    assert.match(check.stdout, /^Coverage: 100\.0% of 7 files \(2 mapped, 5 ignored, 0 unmapped\)$/m);
+  });
+
+  it('points the schema comment at customer-lens installed in the repository, and writes no copy then', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'src/a/b.ts': '', 'node_modules/customer-lens/dist/schemas/map.schema.json': '{}' });
+    const result = await runCli(dir, 'init');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(fs.readFileSync(path.join(dir, '.customer-lens.yml'), 'utf8'), /^# yaml-language-server: \$schema=\.\/node_modules\/customer-lens\/dist\/schemas\/map\.schema\.json\n/);
+    assert.equal(fs.existsSync(path.join(dir, '.customer-lens.schema.json')), false);
   });
 
   it('never overwrites an existing map', async () => {

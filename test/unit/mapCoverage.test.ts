@@ -84,6 +84,18 @@ describe('coverage', () => {
     assert.match(r.problems[0].message, /feature "a" has no files: its patterns match no file \(or "exclude" cancels them\)/);
   });
 
+  it('counts the map files and their context file as covered (ignored), not unmapped', () => {
+    const parsed = parseMapFile(path.join(ROOT, '.customer-lens.yml'), 'version: 1\ncontext: ./ctx/customer-context.json\nfeatures:\n  - id: a\n    paths: [/src/]\n', { fileExists: () => true });
+    const nested = parseMapFile(path.join(ROOT, 'pkg', '.customer-lens.yml'), 'version: 1\nfeatures: []\n');
+    const { map: own } = compileWorkspaceMap(ROOT, [parsed, nested]);
+    const r = computeCoverage(own, ['.customer-lens.yml', 'ctx/customer-context.json', 'pkg/.customer-lens.yml', 'pkg/other.yml', 'src/a.ts']);
+    assert.deepEqual(r.unmappedFiles, ['pkg/other.yml']);
+    assert.equal(r.ignored, 3);
+    assert.deepEqual(own.explain('ctx/customer-context.json'), { path: 'ctx/customer-context.json', features: [], ignored: true, partOfMap: 'context file' });
+    assert.equal(own.explain('pkg/.customer-lens.yml').partOfMap, 'map file');
+    assert.equal(own.explain('pkg/other.yml').ignored, false);
+  });
+
   it('is complete (ratio 1) for no files', () => {
     const { report: r } = coverageOf(MAP, []);
     assert.equal(r.ratio, 1);

@@ -24,6 +24,30 @@ describe('workspace files', () => {
     assert.deepEqual(await listWorkspaceFiles(path.join(dir, 'packages/web')), ['src/a.ts']);
   });
 
+  it('lists a folder that the enclosing repository ignores (the demo copy in .vscode-test/) by walking it', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { '.gitignore': '.vscode-test/\n', 'src/x.ts': '' });
+    gitInit(dir);
+    const demo = path.join(dir, '.vscode-test/demo/storefront');
+    writeFiles(demo, { '.customer-lens.yml': VALID, 'src/a.ts': '', 'scripts/b.ts': '', 'node_modules/x/index.js': '' });
+    const notices: string[] = [];
+    const files = await listWorkspaceFiles(demo, { onNotice: (notice) => notices.push(`${notice.level}: ${notice.message}`) });
+    assert.deepEqual(files, ['.customer-lens.yml', 'scripts/b.ts', 'src/a.ts']);
+    assert.equal(notices.length, 1);
+    assert.match(notices[0], /^info: .*ignored by the git repository at .*; listing it by walking its folders/);
+  });
+
+  it('says so when git lists no file in a folder that holds files', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { '.gitignore': '*\n', 'src/a.ts': '' });
+    gitInit(dir);
+    const notices: { level: string; message: string }[] = [];
+    assert.deepEqual(await listWorkspaceFiles(dir, { onNotice: (notice) => notices.push(notice) }), []);
+    assert.equal(notices.length, 1);
+    assert.equal(notices[0].level, 'warning');
+    assert.match(notices[0].message, /git ls-files --exclude-standard lists no file in .*, yet it holds files/);
+  });
+
   it('walks a folder outside git, skipping .git and node_modules, sorted, without following links', async () => {
     const dir = tempDir();
     writeFiles(dir, { 'b.ts': '', 'a/z.ts': '', 'a/b/c.ts': '', 'node_modules/x/index.js': '', 'src/node_modules/y.js': '', '.git/HEAD': '' });

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CodeLens, CompletionItem, Diagnostic, DocumentLink, Hover, MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
+import type { CodeAction, CodeLens, CompletionItem, Diagnostic, DocumentLink, Hover, MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
 import {
   AddToFeatureRequest,
   CreateMapRequest,
@@ -367,6 +367,60 @@ describe('language server over LSP (storefront fixture, context file)', function
       await client.until(() => diagnosticsOf(uri).length === 0, 'the warning to clear');
     });
 
+    it('offers quick fixes for problems whose message names the fix, which clear them when applied', async () => {
+      const uri = client.open(mapFile(), 'yaml');
+      const good = fs.readFileSync(mapFile(), 'utf8');
+      const broken = good
+        .replace('    paths: [/src/search/]', '    pahts: [/src/search/]')
+        .replace('    owners: ["@shop/growth"]', '    owners: "@shop/growth"')
+        .replace('  - id: billing', '  - id: search')
+        .replace('      - /src/onboarding/', '      - /src//onboarding/');
+      client.change(mapFile(), broken);
+      await client.until(() => diagnosticsOf(uri).length >= 4, 'four errors on the broken map');
+      const whole = { start: { line: 0, character: 0 }, end: { line: broken.split('\n').length, character: 0 } };
+      const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: whole, context: { diagnostics: diagnosticsOf(uri) } });
+      assert.deepEqual(actions.map((a) => `${a.kind} ${a.title}`).sort(), [
+        'quickfix Change "pahts" to "paths"',
+        'quickfix Change to "/src/onboarding/"',
+        'quickfix Make it a list: ["@shop/growth"]',
+        'quickfix Rename this one to "search-2"',
+      ]);
+      for (const action of actions) assert.equal(action.diagnostics?.length, 1);
+      // Only the fixes for the problem under the cursor, where the editor asks for them.
+      const typoLine = broken.split('\n').findIndex((l) => l.includes('pahts'));
+      const atTypo = await client.request<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: { line: typoLine, character: 6 }, end: { line: typoLine, character: 6 } },
+        context: { diagnostics: [] },
+      });
+      assert.deepEqual(atTypo.map((a) => a.title), ['Change "pahts" to "paths"']);
+      assert.equal(atTypo[0].isPreferred, true);
+      const edits = actions.flatMap((a) => a.edit?.changes?.[uri] ?? []);
+      const fixed = applyEdits(broken, edits);
+      assert.equal(fixed, good.replace('  - id: billing', '  - id: search-2'));
+      client.change(mapFile(), fixed);
+      await client.until(() => diagnosticsOf(uri).length === 0, 'the errors to clear');
+      client.change(mapFile(), good);
+      await client.until(() => diagnosticsOf(uri).length === 0, 'the map to be restored');
+    });
+
+    it('warns that a wildcard last name matches files only, and offers the folder pattern (gnrc*)', async () => {
+      const uri = client.open(mapFile(), 'yaml');
+      const good = fs.readFileSync(mapFile(), 'utf8');
+      const text = good.replace('      - /src/billing/\n', '      - /src/bill*\n');
+      client.change(mapFile(), text);
+      await client.until(() => diagnosticsOf(uri).some((d) => d.code === 'pattern-matches-folders-only'), 'the folders-only warning', 15_000);
+      const warning = diagnosticsOf(uri).find((d) => d.code === 'pattern-matches-folders-only')!;
+      assert.equal(messageOf(warning), 'pattern "/src/bill*" of feature "billing" matches no file: a wildcard last name matches file names only, and "bill*" names a folder here; write "/src/bill*/" to take that folder');
+      const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: warning.range, context: { diagnostics: [warning] } });
+      assert.deepEqual(actions.map((a) => a.title), ['Change to "/src/bill*/"']);
+      const fixed = applyEdits(text, actions[0].edit?.changes?.[uri] ?? []);
+      assert.match(fixed, /^ {6}- \/src\/bill\*\/$/m);
+      client.change(mapFile(), fixed);
+      await client.until(() => diagnosticsOf(uri).length === 0, 'the warning to clear', 15_000);
+      client.change(mapFile(), good);
+    });
+
     it('hover on a pattern says how many files it matches', async () => {
       const uri = client.open(mapFile(), 'yaml');
       const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: TestLspClient.positionOf(mapFile(), '"*.payment.ts"', 3) });
@@ -422,6 +476,13 @@ describe('language server over LSP (storefront fixture, context file)', function
         assert.deepEqual(created, { mapFileUri: uriOf(path.join(empty, '.customer-lens.yml')), created: true });
         const text = fs.readFileSync(path.join(empty, '.customer-lens.yml'), 'utf8');
         assert.match(text, /version: 1/);
+        // A schema comment that works offline and in other editors: a copy of the schema next to the map.
+        assert.match(text, /^# yaml-language-server: \$schema=\.\/\.customer-lens\.schema\.json$/m);
+        assert.equal(JSON.parse(fs.readFileSync(path.join(empty, '.customer-lens.schema.json'), 'utf8')).title, 'Customer Lens map');
+        // The new map and its schema belong to the map: neither is listed as unmapped (Create Map's first suggestion).
+        await other.until(() => other.mapChanges.length >= 2, 'the new map to load');
+        const unmapped = await other.request<UnmappedFolder[]>(UnmappedFilesRequest.method);
+        assert.deepEqual(unmapped, []);
         fs.appendFileSync(path.join(empty, '.customer-lens.yml'), '# mine\n');
         const again = await other.request<{ mapFileUri: string; created: boolean }>(CreateMapRequest.method, { workspaceFolderUri: uriOf(empty) });
         assert.equal(again.created, false);
