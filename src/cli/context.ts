@@ -7,7 +7,7 @@ import { lensReport, openProblems, type FeatureBrief, type LensReport, type Path
 import { describeFreshness } from '../lens/freshnessText';
 import type { Problem, Quote, UsageMetric } from '../shared/contextProtocol';
 import { formatChange, formatCount, formatMoney } from '../shared/displayFormat';
-import { plainText, plainUrl } from '../shared/plainText';
+import { plainText, plainUrl, printableJson, printableLines } from '../shared/plainText';
 import { ExitCode, InputError, parseCommandArgs, UsageError, type CliCommand } from './cliSupport';
 import { commandLogger, ENDPOINT_HINT, lensOptions, lensOptionsUsage, openWorkspace, workspaceOptions } from './lensSupport';
 
@@ -125,11 +125,16 @@ function pathBlock(mapping: PathMapping, report: LensReport): string[] {
   if (mapping.problem) return [...lines, `  ${mapping.problem}`];
   const rows = mapping.featureIds.map((id) => {
     const match = report.features.find((f) => f.id === id && f.root === mapping.root)?.matches.find((m) => m.path === mapping.path);
-    return [id, match?.primary && mapping.featureIds.length > 1 ? 'primary' : '', match?.pattern ?? '', match ? `${match.mapFile}:${match.line}` : ''];
+    return [plainText(id, 128), match?.primary && mapping.featureIds.length > 1 ? 'primary' : '', plainText(match?.pattern ?? '', 200), match ? `${plainText(match.mapFile, 200)}:${match.line}` : ''];
   });
   if (rows.length > 0) {
-    const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
-    for (const row of rows) lines.push(`  ${row.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join('  ')}`.replace(/\s+$/, ''));
+    // A column no row fills (no "primary" when a path has one feature) takes no room.
+    const columns = [0, 1, 2, 3].filter((c) => rows.some((r) => r[c] !== ''));
+    const widths = columns.map((c) => Math.max(...rows.map((r) => [...r[c]!].length)));
+    for (const row of rows) {
+      const cells = columns.map((c, i) => (i < columns.length - 1 ? row[c]!.padEnd(widths[i]!) : row[c]!));
+      lines.push(`  ${cells.join('  ')}`.trimEnd());
+    }
   } else if (mapping.ignored && mapping.ignoredBy) {
     lines.push(`  not customer-facing: unmapped by ${mapping.ignoredBy.pattern} at ${mapping.ignoredBy.mapFile}:${mapping.ignoredBy.line}`);
   } else {
@@ -145,19 +150,12 @@ export function terminalReport(report: LensReport, now: number, width: number): 
   for (const brief of report.features) lines.push('', ...featureBlock(brief, width));
   lines.push('', `${upperFirst(describeFreshness(report.freshness, now, { endpointHint: ENDPOINT_HINT }))}.`);
   for (const note of report.notes) lines.push(`Note: ${plainText(note, 500)}`);
-  return lines.join('\n');
+  // Map text (names, patterns, ids) and file names are printed too: nothing unprintable gets through, whatever its source.
+  return printableLines(lines.join('\n'));
 }
 
 function upperFirst(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/**
- * JSON whose every string is printable: JSON.stringify escapes C0 controls, and this escapes the rest (DEL, C1,
- * bidi and other format characters), so the text is the same once parsed and harmless on a terminal.
- */
-export function printableJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function reportJson(report: LensReport, now: number) {
@@ -194,7 +192,7 @@ export const contextCommand: CliCommand = {
     try {
       const report = await lensReport([workspace], { paths: absolute }, { waitMs: workspace.waitMs });
       const now = Date.now();
-      io.out(values.json ? printableJson(reportJson(report, now)) : terminalReport(report, now, Math.max(60, Math.min(process.stdout.columns || 100, 120))));
+      io.out(values.json ? printableJson(reportJson(report, now), 2) : terminalReport(report, now, Math.max(60, Math.min(process.stdout.columns || 100, 120))));
     } finally {
       await workspace.dispose();
     }

@@ -17,6 +17,7 @@ export function plainText(value: string, max = 200): string {
   const flat = value
     .replace(/\s+/g, ' ')
     .replace(UNPRINTABLE, '')
+    .replace(/ {2,}/g, ' ')
     .trim();
   const chars = [...flat];
   if (chars.length <= max) return flat;
@@ -41,4 +42,25 @@ export function plainUrl(url: string | undefined): string | undefined {
   if (parsed.username !== '' || parsed.password !== '') return undefined;
   const href = parsed.href.replace(UNPRINTABLE, (ch) => encodeURIComponent(ch));
   return href.length > 300 ? undefined : href;
+}
+
+/**
+ * Text of several lines with every control or format character removed but the line breaks: the last line of
+ * defence before a report reaches a terminal, whatever its parts were made of.
+ */
+export function printableLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.replace(UNPRINTABLE, ''))
+    .join('\n');
+}
+
+/**
+ * JSON whose every string is printable: JSON.stringify escapes C0 controls, and this escapes the rest (DEL, C1,
+ * bidi and other format characters, separators) as `\\uXXXX`, so the data is the same once parsed and harmless to
+ * print. `indent` as for JSON.stringify.
+ */
+export function printableJson(value: unknown, indent?: number): string {
+  // Inside strings JSON.stringify has escaped every line break, so a raw one is layout (`indent`), kept as is.
+  return JSON.stringify(value, null, indent).replace(UNPRINTABLE, (ch) => (ch === '\n' ? ch : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
