@@ -7,7 +7,7 @@
 // e-mail addresses masked. Quotes carry the company or segment, never the person's name.
 import type { FeatureContext, Problem, Quote, UsageMetric } from '../shared/contextProtocol';
 import { formatChange, formatCount, formatMoney } from '../shared/displayFormat';
-import { plainText, plainUrl } from '../shared/plainText';
+import { plainText, plainUrl, printableJson, printableLines } from '../shared/plainText';
 import { openProblems, rankByStake, stakeOf, type FeatureBrief, type LensReport, type PathMapping } from '../lens/featureBriefs';
 import type { FindResult, FoundFeature } from '../lens/findFeatures';
 import { cutToBudget, fits } from './tokenBudget';
@@ -89,10 +89,11 @@ interface FeatureOut {
   purpose?: string;
   owners: string[];
   openProblems: number;
-  problems: ProblemOut[];
-  quotes: QuoteOut[];
-  usage: UsageOut[];
-  links: { title: string; url: string }[];
+  /** The lists are left out when empty: every token counts. */
+  problems?: ProblemOut[];
+  quotes?: QuoteOut[];
+  usage?: UsageOut[];
+  links?: { title: string; url: string }[];
   /** True when the context source has nothing about this feature. */
   noContext?: boolean;
 }
@@ -154,12 +155,15 @@ function featureOut(facts: { id: string; name: string; description?: string; own
     name: agentText(context?.name ?? facts.name, 60),
     owners: facts.owners.slice(0, 5).map((o) => agentText(o, 60)),
     openProblems: open.length,
-    problems: open.slice(0, detail.problems).map((p) => problemOut(p, detail)),
-    quotes: pickQuotes(context?.quotes ?? [], detail.quotes).map((q) => quoteOut(q, detail)),
-    usage: (context?.usage ?? []).slice(0, detail.usage).map(usageOut),
-    links,
   };
-  if (purpose) out.purpose = agentText(purpose, Math.max(detail.textMax, 80));
+  const problems = open.slice(0, detail.problems).map((p) => problemOut(p, detail));
+  const quotes = pickQuotes(context?.quotes ?? [], detail.quotes).map((q) => quoteOut(q, detail));
+  const usage = (context?.usage ?? []).slice(0, detail.usage).map(usageOut);
+  if (problems.length > 0) out.problems = problems;
+  if (quotes.length > 0) out.quotes = quotes;
+  if (usage.length > 0) out.usage = usage;
+  if (links.length > 0) out.links = links;
+  if (purpose) out.purpose = agentText(purpose, detail.textMax);
   if (!context) out.noContext = true;
   return out;
 }
@@ -191,29 +195,43 @@ function featureLines(f: FeatureOut, heading: string): string[] {
   if (f.noContext) {
     lines.push('customer context: none for this feature yet');
   } else {
-    const shown = f.problems.length;
+    const problems = f.problems ?? [];
     if (f.openProblems === 0) lines.push('open problems: none');
-    else lines.push(`open problems (${shown === f.openProblems ? f.openProblems : `top ${shown} of ${f.openProblems}`}):`, ...f.problems.map(problemLine));
-    for (const q of f.quotes) lines.push(`quote: "${q.text}"${[q.who, q.date].some(Boolean) ? ` (${[q.who, q.date].filter(Boolean).join(', ')})` : ''}${q.url ? ` <${q.url}>` : ''}`);
-    if (f.usage.length > 0) lines.push(`usage: ${f.usage.map(usageText).join('; ')}`);
+    else if (problems.length === 0) lines.push(`open problems: ${f.openProblems}`);
+    else lines.push(`open problems (${problems.length === f.openProblems ? f.openProblems : `top ${problems.length} of ${f.openProblems}`}):`, ...problems.map(problemLine));
+    for (const q of f.quotes ?? []) lines.push(`quote: "${q.text}"${[q.who, q.date].some(Boolean) ? ` (${[q.who, q.date].filter(Boolean).join(', ')})` : ''}${q.url ? ` <${q.url}>` : ''}`);
+    if (f.usage) lines.push(`usage: ${f.usage.map(usageText).join('; ')}`);
   }
-  if (f.links.length > 0) lines.push(`links: ${f.links.map((l) => `${l.title} <${l.url}>`).join('; ')}`);
+  if (f.links) lines.push(`links: ${f.links.map((l) => `${l.title} <${l.url}>`).join('; ')}`);
   return lines;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fitting
 
-/** Renders `count` items at each level from the richest down; then fewer items; then a hard cut. */
-function fit(total: number, render: (count: number, detail: Detail) => string, maxTokens: number, minimum = 1): string {
-  for (let count = total; count >= Math.min(minimum, total); count--) {
-    for (const detail of LEVELS) {
+/**
+ * The richest layout that fits. Details go first, down to each item's headline facts (its top problem and usage);
+ * then items are left out from the end, each remaining one as rich as fits; then every item shrinks to its name
+ * alone; only then is text cut (with a marker) after its first item. JSON is never cut (it would not parse): it goes
+ * down to no item at all, the left-out ids still listed.
+ */
+function fit(total: number, render: (count: number, detail: Detail) => string, maxTokens: number, format: AnswerFormat, minimum = 1): string {
+  const floor = format === 'json' ? 0 : Math.min(minimum, total);
+  const useful = LEVELS.slice(0, -1);
+  const bare = LEVELS[LEVELS.length - 1]!;
+  // Map text (ids, patterns) and file names are in answers too: nothing unprintable gets through, whatever its source.
+  const done = (text: string) => (format === 'text' ? printableLines(text) : text);
+  for (let count = total; count >= Math.max(floor, 1); count--) {
+    for (const detail of useful) {
       const text = render(count, detail);
-      if (fits(text, maxTokens)) return text;
+      if (fits(text, maxTokens)) return done(text);
     }
-    if (count === 0) break;
   }
-  return cutToBudget(render(Math.min(minimum, total), LEVELS[LEVELS.length - 1]!), maxTokens);
+  for (let count = total; count >= floor; count--) {
+    const text = render(count, bare);
+    if (fits(text, maxTokens)) return done(text);
+  }
+  return done(cutToBudget(render(floor, bare), maxTokens));
 }
 
 function omitted(ids: readonly string[], advice: string): string {
@@ -264,7 +282,7 @@ export function renderContextAnswer(report: LensReport, options: RenderOptions):
     const left = features.slice(count).map((f) => f.id);
     const paths = report.paths.slice(0, Math.max(detail.paths, 1));
     if (options.format === 'json') {
-      return JSON.stringify({
+      return printableJson({
         source: options.source,
         ...(report.notes.length > 0 ? { notes: report.notes } : {}),
         paths: paths.map((p) => pathJson(p, report)),
@@ -283,7 +301,7 @@ export function renderContextAnswer(report: LensReport, options: RenderOptions):
     if (left.length > 0) lines.push('', omitted(left, 'ask for them by featureIds, or raise maxTokens'));
     return lines.join('\n');
   };
-  return fit(features.length, render, options.maxTokens);
+  return fit(features.length, render, options.maxTokens, options.format);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -309,7 +327,7 @@ export function renderImpactAnswer(report: LensReport, options: RenderOptions): 
     const left = ranked.slice(count).map((f) => f.id);
     const list = (items: readonly PathMapping[]) => items.slice(0, Math.max(detail.paths, 1)).map((p) => p.path ?? p.given);
     if (options.format === 'json') {
-      return JSON.stringify({
+      return printableJson({
         source: options.source,
         ...(report.notes.length > 0 ? { notes: report.notes } : {}),
         changedPaths: report.paths.length,
@@ -351,7 +369,7 @@ export function renderImpactAnswer(report: LensReport, options: RenderOptions): 
     for (const p of problems.slice(0, Math.max(detail.paths, 1))) lines.push(`${p.given}: ${p.problem}`);
     return lines.join('\n');
   };
-  return fit(ranked.length, render, options.maxTokens, 0);
+  return fit(ranked.length, render, options.maxTokens, options.format, 0);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -366,7 +384,7 @@ export function renderFindAnswer(result: FindResult, options: RenderOptions): st
     const more = result.total - features.length;
     const pathsOf = (f: FoundFeature) => f.patterns.slice(0, Math.max(detail.paths, 1));
     if (options.format === 'json') {
-      return JSON.stringify({
+      return printableJson({
         source: options.source,
         query: result.query,
         total: result.total,
@@ -382,7 +400,7 @@ export function renderFindAnswer(result: FindResult, options: RenderOptions): st
             ...(f.excludes.length > 0 ? { excludes: f.excludes.slice(0, detail.paths) } : {}),
             ...(f.fileCount !== undefined ? { fileCount: f.fileCount, sampleFiles: (f.sampleFiles ?? []).slice(0, Math.min(detail.paths, 5)) } : {}),
             openProblems: out.openProblems,
-            ...(out.problems[0] ? { topProblem: out.problems[0] } : {}),
+            ...(out.problems?.[0] ? { topProblem: out.problems[0] } : {}),
           };
         }),
         ...(left.length > 0 ? { omittedFeatures: left } : {}),
@@ -404,7 +422,8 @@ export function renderFindAnswer(result: FindResult, options: RenderOptions): st
         const sample = (f.sampleFiles ?? []).slice(0, Math.min(detail.paths, 5));
         lines.push(`files: ${f.fileCount}${sample.length > 0 ? ` (${sample.join(', ')}${f.fileCount > sample.length ? ', …' : ''})` : ''}`);
       }
-      if (out.problems[0]) lines.push(`top problem: ${problemLine(out.problems[0]).slice(2)}${out.openProblems > 1 ? ` (+${out.openProblems - 1} more open)` : ''}`);
+      const top = out.problems?.[0];
+      if (top) lines.push(`top problem: ${problemLine(top).slice(2)}${out.openProblems > 1 ? ` (+${out.openProblems - 1} more open)` : ''}`);
     }
     if (left.length > 0 || more > 0) {
       const ids = left.length > 0 ? `: ${left.join(', ')}` : '';
@@ -413,5 +432,5 @@ export function renderFindAnswer(result: FindResult, options: RenderOptions): st
     lines.push('', 'Ask customer_context with featureIds for a feature\'s problems, quotes and usage.');
     return lines.join('\n');
   };
-  return fit(features.length, render, options.maxTokens, 0);
+  return fit(features.length, render, options.maxTokens, options.format, 0);
 }
