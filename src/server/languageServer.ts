@@ -15,6 +15,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Logger } from '../shared/contextModel';
 import {
   AddToFeatureRequest,
+  AgentInstructionsRequest,
+  AgentToolRequest,
   CreateMapRequest,
   DidChangeContextNotification,
   DidChangeMapNotification,
@@ -29,6 +31,7 @@ import {
   UnmappedFilesRequest,
   type InitializationOptions,
 } from '../shared/lspProtocol';
+import { agentTool, writeAgentInstructions } from './agentRequests';
 import { provideCodeLenses } from './codeLens';
 import { ContextHub } from './contextHub';
 import { explainFile, fileContext } from './fileContext';
@@ -243,6 +246,8 @@ export function startLanguageServer(connection: Connection): void {
   connection.onRequest(FeatureFilesRequest.type, (params) => featureFiles(ready(), params));
   connection.onRequest(UnmappedFilesRequest.type, () => unmappedFiles(ready()));
   connection.onRequest(AddToFeatureRequest.type, (params) => addToFeature(ready(), params));
+  connection.onRequest(AgentToolRequest.type, (params) => agentTool(ready(), params));
+  connection.onRequest(AgentInstructionsRequest.type, (params) => writeAgentInstructions(ready(), params));
   connection.onRequest(CreateMapRequest.type, async (params) => {
     const result = await createMap(ready(), params);
     const root = uriToPath(params.workspaceFolderUri);
