@@ -1,6 +1,8 @@
 // `customer-lens mcp`: the agent tools (customer_context, customer_impact, find_features) over MCP on stdio, for any
 // MCP client (Claude Code, VS Code, Cursor…). The workspace is loaded once and kept warm; the map is reread when its
 // files change. A workspace without a usable map still starts: each tool call answers with what to do.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { LensError, LensWorkspace } from '../lens/lensWorkspace';
 import type { LensFolder } from '../lens/lensFolder';
 import { serveMcpOnStdio } from '../agents/mcpServer';
@@ -22,6 +24,17 @@ Options:
 ${lensOptionsUsage}
 
 Claude Code:  claude mcp add customer-lens -- customer-lens mcp --root /path/to/repo`;
+
+/** The package's version, from the package.json two folders above the bundle (dist/cli/ in a clone and in the .vsix). */
+function packageVersion(): string {
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof manifest.version === 'string' ? manifest.version : '0.0.0';
+  } catch {
+    // Not laid out as shipped (a test running the sources): the version only labels the server for the client.
+    return '0.0.0';
+  }
+}
 
 /** A folder that could not be opened (no map yet, or only a broken one): every tool call says what to do. */
 function unopened(root: string, issue: string): LensFolder {
@@ -71,7 +84,7 @@ export const mcpCommand: CliCommand = {
     };
     await open();
     log.info(`mcp server ready root=${options.root} endpoint=${options.endpoint ? 'set' : 'none'} token=${options.token ? 'set' : 'none'} cache=${options.cacheDir ?? 'memory'}`);
-    const handle = serveMcpOnStdio(env, process.env.CUSTOMER_LENS_VERSION ?? '0.1.0', (error) => log.error(`mcp ${error.message}`));
+    const handle = serveMcpOnStdio(env, packageVersion(), (error) => log.error(`mcp ${error.message}`));
 
     await new Promise<void>((resolve) => {
       const stop = (reason: string) => {
