@@ -158,7 +158,8 @@ export class LensWorkspace implements LensFolder {
   async lookup(ids: readonly string[], options: LookupOptions = {}): Promise<ContextLookup> {
     const service = this.serviceForMap();
     const answer = await service.get(ids, options);
-    if (this.options.mode === 'serve' || answer.freshness.state !== 'stale' || ids.length === 0) return answer;
+    // A caller with a budget (or one that already waited) wants what is known now.
+    if (this.options.mode === 'serve' || options.budgetMs !== undefined || answer.freshness.state !== 'stale' || ids.length === 0) return answer;
     // A one-off answer waits for the refresh that `get` started, so it does not print what it knows is old.
     await new Promise<void>((resolve) => {
       const timer = setTimeout(finish, this.waitMs);
