@@ -150,9 +150,26 @@ function registerMcpServers(deps: AgentDeps, disposables: vscode.Disposable[]): 
   }
   const changed = new vscode.EventEmitter<void>();
   const fire = () => changed.fire();
+  // A map reload (every pause in typing in a map file) rarely changes which folders have a map: tell VS Code only
+  // when the definitions differ, checked once the reloads have settled.
+  let lastSignature: string | undefined;
+  let mapTimer: NodeJS.Timeout | undefined;
+  const signature = (definitions: readonly McpStdioDefinition[]) => JSON.stringify(definitions.map((d) => [d.label, d.args, d.env]));
+  const mapChanged = () => {
+    clearTimeout(mapTimer);
+    mapTimer = setTimeout(() => {
+      void provide().then(
+        (definitions) => {
+          if (signature(definitions) !== lastSignature) fire();
+        },
+        (error: unknown) => deps.log.warn(`MCP server definitions check failed error=${error instanceof Error ? error.message : String(error)}`),
+      );
+    }, 2000);
+  };
   disposables.push(
     changed,
-    deps.onDidChangeMap(fire),
+    { dispose: () => clearTimeout(mapTimer) },
+    deps.onDidChangeMap(mapChanged),
     vscode.workspace.onDidChangeWorkspaceFolders(fire),
     vscode.workspace.onDidGrantWorkspaceTrust(fire),
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -186,6 +203,11 @@ function registerMcpServers(deps: AgentDeps, disposables: vscode.Disposable[]): 
       return definition;
     });
   };
+  const provideAndRemember = async (): Promise<McpStdioDefinition[]> => {
+    const definitions = await provide();
+    lastSignature = signature(definitions);
+    return definitions;
+  };
 
   const resolve = async (server: McpStdioDefinition): Promise<McpStdioDefinition> => {
     const root = roots.get(server.label);
@@ -201,7 +223,7 @@ function registerMcpServers(deps: AgentDeps, disposables: vscode.Disposable[]): 
   disposables.push(
     lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
       onDidChangeMcpServerDefinitions: changed.event,
-      provideMcpServerDefinitions: () => provide(),
+      provideMcpServerDefinitions: () => provideAndRemember(),
       resolveMcpServerDefinition: (server) => resolve(server),
     }),
   );
