@@ -12,6 +12,11 @@ import { errorText, settingsOf, type ServerContext } from './serverContext';
 import { pathToUri, uriToPath } from './uris';
 import type { FolderState } from './workspaceState';
 
+/** Every workspace folder as the lens sees it: what `lensReport` and the agents' tools take in the server. */
+export function lensFolders(ctx: ServerContext): LensFolder[] {
+  return ctx.workspace.all().map((folder) => lensFolder(ctx, folder));
+}
+
 /** A workspace folder as the lens sees it. */
 function lensFolder(ctx: ServerContext, folder: FolderState): LensFolder {
   const status = folder.status();
@@ -41,7 +46,7 @@ const TOOL_WAIT_MS = 10_000;
 export async function agentTool(ctx: ServerContext, params: AgentToolParams): Promise<AgentToolResult> {
   const started = Date.now();
   const env: AgentEnvironment = {
-    folders: async () => ctx.workspace.all().map((folder) => lensFolder(ctx, folder)),
+    folders: async () => lensFolders(ctx),
     hints: { endpointHint: 'the customerLens.endpoint setting' },
     waitMs: TOOL_WAIT_MS,
     now: ctx.now,
