@@ -8,7 +8,7 @@
 import type { FeatureContext, Problem, Quote, UsageMetric } from '../shared/contextProtocol';
 import { formatChange, formatCount, formatMoney } from '../shared/displayFormat';
 import { plainText, plainUrl, printableJson, printableLines } from '../shared/plainText';
-import { openProblems, rankByStake, stakeOf, type FeatureBrief, type LensReport, type PathMapping } from '../lens/featureBriefs';
+import { openProblems, problemFigures, rankByStake, stakeOf, type FeatureBrief, type LensReport, type PathMapping } from '../lens/featureBriefs';
 import type { FindResult, FoundFeature } from '../lens/findFeatures';
 import { cutToBudget, fits } from './tokenBudget';
 
@@ -62,8 +62,8 @@ interface ProblemOut {
   mentions?: number;
   arr?: number;
   currency?: string;
-  severity?: string;
-  status?: string;
+  severity?: Problem['severity'];
+  status?: Problem['status'];
   trend?: number;
   url?: string;
 }
@@ -172,13 +172,7 @@ function featureOut(facts: { id: string; name: string; description?: string; own
 // Text lines
 
 function problemLine(p: ProblemOut): string {
-  const facts: string[] = [];
-  if (p.customers !== undefined) facts.push(`${formatCount(p.customers)} ${p.customers === 1 ? 'customer' : 'customers'}`);
-  if (p.mentions !== undefined) facts.push(`${formatCount(p.mentions)} ${p.mentions === 1 ? 'mention' : 'mentions'}`);
-  if (p.arr !== undefined) facts.push(`${formatMoney(p.arr, p.currency)} ARR`);
-  if (p.severity) facts.push(p.severity);
-  if (p.status) facts.push(p.status);
-  if (p.trend !== undefined && formatChange(p.trend) !== '') facts.push(`trend ${formatChange(p.trend)}`);
+  const facts = problemFigures(p, 'trend ');
   return `- "${p.title}"${facts.length > 0 ? `: ${facts.join(', ')}` : ''}${p.url ? ` <${p.url}>` : ''}`;
 }
 

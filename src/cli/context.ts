@@ -3,10 +3,10 @@
 // string is printed through plainText: no escape sequence, control or bidi character from an endpoint reaches the
 // terminal.
 import * as path from 'node:path';
-import { lensReport, openProblems, type FeatureBrief, type LensReport, type PathMapping } from '../lens/featureBriefs';
+import { lensReport, openProblems, problemFigures, type FeatureBrief, type LensReport, type PathMapping } from '../lens/featureBriefs';
 import { describeFreshness } from '../lens/freshnessText';
 import type { Problem, Quote, UsageMetric } from '../shared/contextProtocol';
-import { formatChange, formatCount, formatMoney } from '../shared/displayFormat';
+import { formatChange, formatCount } from '../shared/displayFormat';
 import { plainText, plainUrl, printableJson, printableLines } from '../shared/plainText';
 import { ExitCode, InputError, parseCommandArgs, UsageError, type CliCommand } from './cliSupport';
 import { commandLogger, ENDPOINT_HINT, lensOptions, lensOptionsUsage, openWorkspace, workspaceOptions } from './lensSupport';
@@ -45,13 +45,7 @@ function wrap(text: string, width: number, indent: string): string[] {
 }
 
 function problemFacts(problem: Problem): string {
-  const facts: string[] = [];
-  if (problem.customers !== undefined) facts.push(`${formatCount(problem.customers)} ${problem.customers === 1 ? 'customer' : 'customers'}`);
-  if (problem.mentions !== undefined) facts.push(`${formatCount(problem.mentions)} ${problem.mentions === 1 ? 'mention' : 'mentions'}`);
-  if (problem.arr !== undefined) facts.push(`${formatMoney(problem.arr, problem.currency)} ARR`);
-  if (problem.severity) facts.push(problem.severity);
-  if (problem.status) facts.push(problem.status);
-  if (problem.trend !== undefined && formatChange(problem.trend) !== '') facts.push(formatChange(problem.trend));
+  const facts = problemFigures(problem);
   if (problem.source) facts.push(plainText(problem.source, 30));
   return facts.join(' · ');
 }

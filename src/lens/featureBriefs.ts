@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import type { Freshness } from '../shared/contextModel';
 import type { FeatureContext, Link, Problem } from '../shared/contextProtocol';
+import { formatChange, formatCount, formatMoney } from '../shared/displayFormat';
 import type { MapFeature } from '../shared/mapModel';
 import { mergeFreshness, resolvePath, type LensFolder, type LookupOptions } from './lensFolder';
 
@@ -112,6 +113,24 @@ export function openProblems(context: FeatureContext | undefined): Problem[] {
   return (context?.problems ?? [])
     .filter((p) => p.status !== 'solved')
     .sort((a, b) => (b.customers ?? -1) - (a.customers ?? -1) || (b.mentions ?? -1) - (a.mentions ?? -1));
+}
+
+/**
+ * A problem's figures as short phrases, in the order people weigh them: "42 customers", "118 mentions", "$386k ARR",
+ * severity, status, and the trend ("▲ 35%", after `trendLabel` when one is given). Numbers only: no remote text.
+ */
+export function problemFigures(
+  problem: Pick<Problem, 'customers' | 'mentions' | 'arr' | 'currency' | 'severity' | 'status' | 'trend'>,
+  trendLabel = '',
+): string[] {
+  const facts: string[] = [];
+  if (problem.customers !== undefined) facts.push(`${formatCount(problem.customers)} ${problem.customers === 1 ? 'customer' : 'customers'}`);
+  if (problem.mentions !== undefined) facts.push(`${formatCount(problem.mentions)} ${problem.mentions === 1 ? 'mention' : 'mentions'}`);
+  if (problem.arr !== undefined) facts.push(`${formatMoney(problem.arr, problem.currency)} ARR`);
+  if (problem.severity) facts.push(problem.severity);
+  if (problem.status) facts.push(problem.status);
+  if (problem.trend !== undefined && formatChange(problem.trend) !== '') facts.push(`${trendLabel}${formatChange(problem.trend)}`);
+  return facts;
 }
 
 /** What is at stake in a feature, from its open problems (numbers per problem: customers of two problems overlap). */
