@@ -23,6 +23,17 @@ const nodeDefaults = {
   logLevel: 'warning',
 };
 
+/**
+ * Swaps the MCP SDK's per-runtime shims for src/agents/mcpRuntimeShims.ts: the Node shim brings AJV, which only
+ * validates elicitation answers, and `customer-lens mcp` never elicits.
+ */
+const mcpShims = {
+  name: 'mcp-runtime-shims',
+  setup(build) {
+    build.onResolve({ filter: /^@modelcontextprotocol\/server\/_shims$/ }, () => ({ path: path.join(__dirname, 'src', 'agents', 'mcpRuntimeShims.ts') }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
   {
@@ -43,6 +54,7 @@ const bundles = [
     outfile: 'dist/cli/customerLens.js',
     banner: { js: '#!/usr/bin/env node' },
     define: { CUSTOMER_LENS_VERSION: JSON.stringify(require('./package.json').version) },
+    plugins: [mcpShims],
   },
   {
     bundle: true,

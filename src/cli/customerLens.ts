@@ -1,14 +1,17 @@
 import { checkCommand } from './check';
+import { contextCommand } from './context';
 import { coverageCommand } from './coverage';
 import { explainCommand } from './explain';
 import { initCommand } from './init';
+import { instructionsCommand } from './instructions';
 import { lspCommand } from './lsp';
+import { mcpCommand } from './mcp';
 import { probeCommand } from './probe';
 import { serveCommand } from './serve';
 import { ExitCode, InputError, UsageError, type CliCommand, type CliIo } from './cliSupport';
 import { cliVersion } from './version';
 
-const commands: CliCommand[] = [explainCommand, checkCommand, coverageCommand, initCommand, serveCommand, probeCommand, lspCommand];
+const commands: CliCommand[] = [explainCommand, contextCommand, checkCommand, coverageCommand, initCommand, instructionsCommand, serveCommand, probeCommand, lspCommand, mcpCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -22,6 +22,7 @@ import {
   type DidChangeContextParams,
   type InitializationOptions,
 } from '../shared/lspProtocol';
+import { registerAgentTools, type AgentsApi } from './agentTools';
 import { registerSidebarViews, type SidebarApi } from './sidebar/sidebarViews';
 import { clearToken, Commands, registerCommands, storeToken, type CommandDeps } from './commands';
 import { RedactingLog, ServerTraceChannel } from './redactingLog';
@@ -48,6 +49,8 @@ export interface CustomerLensApi {
   storeToken(origin: string, token: string): Promise<void>;
   /** What Clear Token does after its picker. */
   clearToken(origin: string): Promise<void>;
+  /** The language-model tools' and MCP server's side of the extension. */
+  readonly agents: AgentsApi;
 }
 
 /** The one command hover cards may link to. */
@@ -104,8 +107,10 @@ export class CustomerLensContext implements vscode.Disposable {
     await client.start();
     this.sidebar = registerSidebarViews(this.extension, client, this.log);
     const commandDeps: CommandDeps = { client, log: this.log, tokens: this.tokens };
+    const agents = registerAgentTools({ extension: this.extension, client, log: this.log, tokens: this.tokens, ready, onDidChangeMap: this.mapChanged.event });
     this.disposables.push(
       ...registerCommands(commandDeps),
+      ...agents.disposables,
       vscode.window.onDidChangeActiveTextEditor(() => this.scheduleStatus()),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('customerLens.endpoint')) void this.endpointsChanged();
@@ -130,6 +135,7 @@ export class CustomerLensContext implements vscode.Disposable {
       logUri: this.extension.logUri,
       storeToken: (origin, token) => storeToken(commandDeps, origin, token),
       clearToken: (origin) => clearToken(commandDeps, origin),
+      agents: agents.api,
     };
   }
 

@@ -7,6 +7,25 @@ import { FileContextService } from './fileContextService';
 
 export { checkEndpoint } from './endpoint';
 
+/** How long fetched context counts as fresh unless configured otherwise (`customerLens.cacheTtlMinutes`). */
+export const DEFAULT_TTL_MINUTES = 10;
+
+/** Connect, headers and body timeout of each request unless configured otherwise (`customerLens.requestTimeoutMs`). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
+
+/** The response-size cap of a context endpoint (5 MB). */
+export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The context files a source reads, given its endpoint: none when the endpoint is usable (the endpoint wins, so
+ * folders that share it can share one service and one disk cache), the map's own otherwise (no endpoint, or a broken
+ * one, which the service reports in its freshness).
+ */
+export function contextFilesInUse(endpoint: string | undefined, contextFiles: readonly string[]): string[] {
+  const usesEndpoint = endpoint !== undefined && checkEndpoint(endpoint).ok;
+  return usesEndpoint ? [] : [...contextFiles];
+}
+
 /** Seams for tests and embedders; every one has a production default. */
 export interface ContextServiceDeps {
   /** undici dispatcher for all requests (default: an own Agent with the configured timeouts). */

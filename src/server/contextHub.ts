@@ -1,12 +1,9 @@
 // One context service per distinct source (endpoint + token, or a folder's context files), shared by the workspace
 // folders that use it, recreated when its settings change (endpoint, token, TTL, timeout, context files) and told
 // apart so a token only ever reaches its own endpoint.
-import { checkEndpoint, createContextService } from '../context/contextService';
+import { contextFilesInUse, createContextService, MAX_RESPONSE_BYTES } from '../context/contextService';
 import type { ContextLookup, ContextService, ContextServiceOptions, KnownFeature, Logger } from '../shared/contextModel';
 import type { ResourceSettings, TokenStore } from './settings';
-
-/** The response-size cap (issue: default 5 MB). */
-export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 
 /** What a folder needs from the hub: its uri and the context files its map names. */
 export interface ContextConsumer {
@@ -103,13 +100,10 @@ export class ContextHub {
 
   private optionsFor(folder: ContextConsumer, settings: ResourceSettings): ContextServiceOptions {
     const endpoint = settings.endpoint;
-    // With a usable endpoint the context files play no part, so folders that share the endpoint share one service
-    // (and one disk cache). Without one (or with a broken one) each folder reads its own map's context files.
-    const usesEndpoint = endpoint !== undefined && checkEndpoint(endpoint).ok;
     return {
       endpoint,
       token: this.options.tokens.tokenFor(endpoint),
-      contextFiles: usesEndpoint ? [] : [...folder.contextFiles],
+      contextFiles: contextFilesInUse(endpoint, folder.contextFiles),
       cacheDir: this.options.cacheDir,
       ttlMs: settings.ttlMs,
       requestTimeoutMs: settings.requestTimeoutMs,

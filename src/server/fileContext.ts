@@ -1,5 +1,6 @@
 // A file's features with their customer context, why it maps there, and how fresh the context is: the answer behind
 // `customerLens/fileContext`, the CodeLens, the `file` hover mode and `customerLens/explain`.
+import { mapFacts } from '../lens/featureBriefs';
 import type { ExplainResult, FileContextResult, FileFeature, MatchReason } from '../shared/lspProtocol';
 import type { FeatureMatch } from '../shared/mapModel';
 import { NO_CONTEXT, NO_MAP, settingsOf, type ServerContext } from './serverContext';
@@ -56,18 +57,7 @@ export async function fileContext(
   for (const match of explained.matches) {
     const feature = map.feature(match.featureId);
     if (!feature) continue;
-    features.push({
-      id: feature.id,
-      name: feature.name,
-      description: feature.description,
-      owners: [...feature.owners],
-      primary: match.primary,
-      why: reasonOf(match),
-      symbols: [...feature.symbols],
-      events: [...feature.events],
-      links: feature.links.map((l) => ({ title: l.title, url: l.url })),
-      context: lookup.features[feature.id],
-    });
+    features.push({ ...mapFacts(feature), primary: match.primary, why: reasonOf(match), context: lookup.features[feature.id] });
   }
   return { ...base, features, freshness: lookup.freshness };
 }

@@ -21,6 +21,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Logger } from '../shared/contextModel';
 import {
   AddToFeatureRequest,
+  AgentInstructionsRequest,
+  AgentToolRequest,
   CreateMapRequest,
   DidChangeContextNotification,
   DidChangeMapNotification,
@@ -36,6 +38,7 @@ import {
   type InitializationOptions,
 } from '../shared/lspProtocol';
 import { provideCodeActions } from './codeActions';
+import { agentTool, writeAgentInstructions } from './agentRequests';
 import { provideCodeLenses } from './codeLens';
 import { ContextHub } from './contextHub';
 import { explainFile, fileContext } from './fileContext';
@@ -47,6 +50,8 @@ import { hoverFormatOf, hoverIn } from './plainText';
 import {
   addToFeatureParams,
   createMapParams,
+  agentInstructionsParams,
+  agentToolParams,
   codeActionParams,
   executeCommandParams,
   featureContextParams,
@@ -310,6 +315,11 @@ export function startLanguageServer(connection: Connection): void {
   connection.onRequest(FeatureFilesRequest.type, lifecycle.handle(FeatureFilesRequest.method, featureFilesParams, (c, p) => featureFiles(c, p)));
   connection.onRequest(UnmappedFilesRequest.type, lifecycle.handle(UnmappedFilesRequest.method, noParams, (c) => unmappedFiles(c)));
   connection.onRequest(AddToFeatureRequest.type, lifecycle.handle(AddToFeatureRequest.method, addToFeatureParams, (c, p) => addToFeature(c, p)));
+  connection.onRequest(AgentToolRequest.type, lifecycle.handle(AgentToolRequest.method, agentToolParams, (c, p) => agentTool(c, p)));
+  connection.onRequest(
+    AgentInstructionsRequest.type,
+    lifecycle.handle(AgentInstructionsRequest.method, agentInstructionsParams, (c, p) => writeAgentInstructions(c, p)),
+  );
   connection.onRequest(CreateMapRequest.type, lifecycle.handle(CreateMapRequest.method, createMapParams, async (c, p) => {
     const result = await createMap(c, p);
     const root = uriToPath(p.workspaceFolderUri);

@@ -83,5 +83,9 @@ export const codeActionParams = z.looseObject({
   range: z.looseObject({ start: position, end: position }),
   context: z.looseObject({ only: z.array(z.string()).optional() }),
 });
+/** customerLens/agentTool: the tool's input is validated by the tool itself. */
+export const agentToolParams = z.looseObject({ name: z.string().min(1), input: z.unknown() });
+/** customerLens/writeAgentInstructions. */
+export const agentInstructionsParams = z.looseObject({ workspaceFolderUri: z.string().min(1) });
 /** workspace/executeCommand. */
 export const executeCommandParams = z.looseObject({ command: z.string().min(1), arguments: z.array(z.unknown()).optional() });

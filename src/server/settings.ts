@@ -2,6 +2,7 @@
 // scope, validated field by field (a bad value falls back to its default with a logged warning, the rest still
 // applies), then merged with `initializationOptions`. Restricted Mode rules live here and in TokenStore.
 import { z } from 'zod';
+import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_TTL_MINUTES } from '../context/contextService';
 import type { Logger } from '../shared/contextModel';
 import type { HoverMode, InitializationOptions } from '../shared/lspProtocol';
 
@@ -17,9 +18,6 @@ export interface ResourceSettings {
   ttlMs: number;
   requestTimeoutMs: number;
 }
-
-export const DEFAULT_TTL_MINUTES = 10;
-export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
 
 const hoverModeSchema = z.enum(['anchors', 'file', 'off']);
 

@@ -310,3 +310,52 @@ export namespace ServerInfoRequest {
   export const method = 'customerLens/serverInfo';
   export const type = new RequestType0<ServerInfoResult, void>(method);
 }
+
+/** Parameters of `customerLens/agentTool`: a tool of the agents' set, by name, with what the model sent. */
+export interface AgentToolParams {
+  /** `customer_context`, `customer_impact` or `find_features`. */
+  name: string;
+  /** The tool's input as the language model wrote it; the server validates it. */
+  input: unknown;
+}
+
+/** A tool's answer: compact text for the model, and whether it is an error the model should act on. */
+export interface AgentToolResult {
+  text: string;
+  isError: boolean;
+}
+
+/**
+ * `customerLens/agentTool` (client → server): runs one of the agents' tools on the server's maps and context, the
+ * same tools `customer-lens mcp` serves. The VS Code extension forwards its language-model tools here.
+ */
+export namespace AgentToolRequest {
+  export const method = 'customerLens/agentTool';
+  export const type = new RequestType<AgentToolParams, AgentToolResult, void>(method);
+}
+
+/** Parameters of `customerLens/writeAgentInstructions`. */
+export interface AgentInstructionsParams {
+  workspaceFolderUri: string;
+}
+
+/** What writing the agent instruction files did; uris of files. */
+export interface AgentInstructionsResult {
+  /** The `.github/instructions` folder. */
+  folderUri: string;
+  written: string[];
+  unchanged: string[];
+  /** Generated files of features that left the map. */
+  removed: string[];
+  /** Files of the same name that were not generated: left alone. */
+  conflicts: string[];
+}
+
+/**
+ * `customerLens/writeAgentInstructions` (client → server): writes `.github/instructions/*.instructions.md` for a
+ * folder's map (what `customer-lens instructions` writes). Fails when the folder has no valid map.
+ */
+export namespace AgentInstructionsRequest {
+  export const method = 'customerLens/writeAgentInstructions';
+  export const type = new RequestType<AgentInstructionsParams, AgentInstructionsResult, void>(method);
+}
