@@ -1,13 +1,14 @@
 import { checkCommand } from './check';
 import { coverageCommand } from './coverage';
 import { explainCommand } from './explain';
+import { hubCommand } from './hub';
 import { initCommand } from './init';
 import { lspCommand } from './lsp';
 import { probeCommand } from './probe';
 import { serveCommand } from './serve';
 import { ExitCode, InputError, UsageError, type CliCommand, type CliIo } from './cliSupport';
 
-const commands: CliCommand[] = [explainCommand, checkCommand, coverageCommand, initCommand, serveCommand, probeCommand, lspCommand];
+const commands: CliCommand[] = [explainCommand, checkCommand, coverageCommand, initCommand, serveCommand, probeCommand, lspCommand, hubCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
