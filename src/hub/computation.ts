@@ -31,7 +31,11 @@ export interface ComputationInput {
 }
 
 const DAY = 86_400_000;
+/** Served strings are bounded: a 100 kB title from a vendor must not become a 100 kB hover card. */
+const MAX_TITLE_CHARS = 300;
+const MAX_DETAIL_CHARS = 2000;
 const MAX_QUOTE_CHARS = 1000;
+const MAX_NAME_CHARS = 200;
 
 const severityOfPriority = { urgent: 'critical', high: 'high', normal: 'medium', low: 'low' } as const;
 const priorityRank = { low: 0, normal: 1, high: 2, urgent: 3 } as const;
@@ -48,6 +52,7 @@ export function normaliseTitle(title: string): string {
 
 function problemId(key: string): string {
   if (key.length <= 100) return key;
+  // Long keys keep a readable start and a hash that keeps them apart.
   return `${key.slice(0, 88)}-${createHash('sha256').update(key).digest('hex').slice(0, 10)}`;
 }
 
@@ -122,7 +127,7 @@ export function ticketProblems(tickets: readonly Sourced<TicketRecord>[], input:
     const sourceNames = [...new Set(members.map((t) => t.sourceName))].sort();
     problems.push({
       id: problemId(key),
-      title,
+      title: bound(title, MAX_TITLE_CHARS),
       ...(others.length > 0 ? { detail: `Also ${others.join(', ')}.` } : {}),
       customers: accounts.size,
       mentions: members.length,
@@ -130,7 +135,7 @@ export function ticketProblems(tickets: readonly Sourced<TicketRecord>[], input:
       ...(priority !== undefined ? { severity: severityOfPriority[priority] } : {}),
       status,
       ...(trend !== undefined ? { trend } : {}),
-      source: sourceNames.join(', '),
+      source: bound(sourceNames.join(', '), MAX_NAME_CHARS),
       ...(members.find((t) => t.record.url)?.record.url ? { url: members.find((t) => t.record.url)!.record.url } : {}),
       updatedAt: newest.record.updatedAt,
     });
@@ -142,8 +147,8 @@ function recordProblem(p: Sourced<ProblemRecord>): Problem {
   const r = p.record;
   return {
     id: r.id,
-    title: r.title,
-    ...(r.detail ? { detail: r.detail } : {}),
+    title: bound(r.title, MAX_TITLE_CHARS),
+    ...(r.detail ? { detail: bound(r.detail, MAX_DETAIL_CHARS) } : {}),
     ...(r.customers !== undefined ? { customers: r.customers } : {}),
     mentions: r.mentions,
     ...(r.arr !== undefined && r.currency ? { arr: r.arr, currency: r.currency } : {}),
@@ -155,8 +160,8 @@ function recordProblem(p: Sourced<ProblemRecord>): Problem {
   };
 }
 
-function bound(text: string): string {
-  return text.length <= MAX_QUOTE_CHARS ? text : `${text.slice(0, MAX_QUOTE_CHARS - 1)}…`;
+function bound(text: string, max = MAX_QUOTE_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function dayOf(ms: number): string {
@@ -247,7 +252,7 @@ export function computeFeatures(input: ComputationInput): FeatureContext[] {
 }
 
 function accountFields(account: JoinedAccount | undefined): Pick<Quote, 'company' | 'segment'> {
-  return { ...(account ? { company: account.name } : {}), ...(account?.segment ? { segment: account.segment } : {}) };
+  return { ...(account ? { company: bound(account.name, MAX_NAME_CHARS) } : {}), ...(account?.segment ? { segment: bound(account.segment, MAX_NAME_CHARS) } : {}) };
 }
 
 function ticketQuote(t: Sourced<TicketRecord>, input: Pick<ComputationInput, 'accounts'>): Quote {
@@ -268,7 +273,7 @@ function recordQuote(q: Sourced<QuoteRecord>, input: Pick<ComputationInput, 'acc
   return {
     id: q.record.id,
     text: bound(q.record.text.trim()),
-    ...(q.record.author ? { author: q.record.author } : {}),
+    ...(q.record.author ? { author: bound(q.record.author, MAX_NAME_CHARS) } : {}),
     ...accountFields(account),
     date: q.record.date,
     source: q.sourceName,

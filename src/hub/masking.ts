@@ -36,6 +36,7 @@ function luhn(digits: string): boolean {
 
 /** Masks one string. */
 export function maskText(text: string, rules: MaskingRules = defaultMaskingRules): string {
+  if (!rules.emails && !rules.phones && !rules.cards) return text;
   let out = text;
   if (rules.emails) out = out.replace(EMAIL, MASKS.email);
   if (rules.cards) {
@@ -56,13 +57,16 @@ export function maskText(text: string, rules: MaskingRules = defaultMaskingRules
 }
 
 /**
- * Masks every string inside a record, except the values of `keep` keys (ids, URLs, dates, domains: structure the
+ * Masks every string inside a record (and drops NUL characters), except the values of `keep` keys (ids, URLs, dates, domains: structure the
  * hub joins on, which a connector fills from structured fields, never from free text).
  */
 export function maskDeep<T>(value: T, rules: MaskingRules = defaultMaskingRules, keep: ReadonlySet<string> = STRUCTURAL_KEYS): T {
-  if (!rules.emails && !rules.phones && !rules.cards) return value;
   const visit = (node: unknown, key: string | undefined): unknown => {
-    if (typeof node === 'string') return key !== undefined && keep.has(key) ? node : maskText(node, rules);
+    // NUL cannot be stored in PostgreSQL text or jsonb; one hostile character must not fail a whole page.
+    if (typeof node === 'string') {
+      const text = node.includes('\u0000') ? node.replace(/\u0000/g, '') : node;
+      return key !== undefined && keep.has(key) ? text : maskText(text, rules);
+    }
     if (Array.isArray(node)) return node.map((item) => visit(item, undefined));
     if (node !== null && typeof node === 'object') {
       const out: Record<string, unknown> = {};

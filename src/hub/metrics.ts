@@ -57,13 +57,12 @@ export class HubMetrics {
       LATENCY_BUCKETS.forEach((le, i) => lines.push(`${h}_bucket${labelText({ ...labels, le: String(le) })} ${buckets[i]}`));
       lines.push(`${h}_bucket${labelText({ ...labels, le: '+Inf' })} ${count}`, `${h}_sum${labelText(labels)} ${sum}`, `${h}_count${labelText(labels)} ${count}`);
     }
-    const seen = new Set<string>();
-    for (const gauge of gauges) {
-      if (!seen.has(gauge.name)) {
-        lines.push(`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`);
-        seen.add(gauge.name);
-      }
-      lines.push(`${gauge.name}${labelText(gauge.labels ?? {})} ${gauge.value}`);
+    // Every sample of a metric goes under its one HELP/TYPE header, as the exposition format requires.
+    const byName = new Map<string, typeof gauges>();
+    for (const gauge of gauges) byName.set(gauge.name, [...(byName.get(gauge.name) ?? []), gauge]);
+    for (const [name, samples] of byName) {
+      lines.push(`# HELP ${name} ${samples[0]!.help}`, `# TYPE ${name} gauge`);
+      for (const gauge of samples) lines.push(`${name}${labelText(gauge.labels ?? {})} ${gauge.value}`);
     }
     return `${lines.join('\n')}\n`;
   }

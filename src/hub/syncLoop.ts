@@ -174,7 +174,8 @@ async function commitPage(db: HubDatabase, env: SyncEnvironment, source: SourceC
       (page.warnings ??= []).push(`source "${source.id}" ${stream} record "${String((record as { id?: unknown }).id)}": field "${issue?.path.join('.')}": ${issue?.message ?? 'invalid'}; record skipped`);
       continue;
     }
-    rows.set(parsed.data.id, { vendor_id: parsed.data.id, kind: parsed.data.kind, body: maskDeep(parsed.data, rules), raw: raw === undefined ? null : maskDeep(raw, rules) });
+    const body = maskDeep(parsed.data, rules);
+    rows.set(body.id, { vendor_id: body.id, kind: body.kind, body, raw: raw === undefined ? null : maskDeep(raw, rules) });
   }
   return db.transaction(async (tx) => {
     const at = now();

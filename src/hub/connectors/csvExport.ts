@@ -122,6 +122,7 @@ export function csvStream(spec: CsvStreamSpec, options: CsvOptions, context: Con
       const resumeAfter = cursor?.sha256 === sha256 && typeof cursor.line === 'number' ? cursor.line : 0;
 
       const skipped: string[] = [];
+      const skippedLines = new Set<number>();
       const parser = fs.createReadStream(file).pipe(
         parse({
           bom: true,
@@ -131,7 +132,11 @@ export function csvStream(spec: CsvStreamSpec, options: CsvOptions, context: Con
           info: true,
           raw: true,
           on_skip: (error) => {
-            if (error) skipped.push(`${shown}:${error.lines}:1: ${error.message.replace(/^Invalid (Opening|Closing) Quote: /, 'bad quoting: ')}; row skipped`);
+            // csv-parse may report one broken record more than once; one line per row is enough.
+            if (error && !skippedLines.has(error.lines)) {
+              skippedLines.add(error.lines);
+              skipped.push(`${shown}:${error.lines}:1: ${error.message.replace(/^Invalid (Opening|Closing) Quote: /, 'bad quoting: ')}; row skipped`);
+            }
             return undefined;
           },
         }),
