@@ -133,8 +133,9 @@ export function csvStream(spec: CsvStreamSpec, options: CsvOptions, context: Con
           raw: true,
           on_skip: (error) => {
             // csv-parse may report one broken record more than once; one line per row is enough.
-            if (error && !skippedLines.has(error.lines)) {
-              skippedLines.add(error.lines);
+            const line = Number(error?.lines);
+            if (error && !skippedLines.has(line)) {
+              skippedLines.add(line);
               skipped.push(`${shown}:${error.lines}:1: ${error.message.replace(/^Invalid (Opening|Closing) Quote: /, 'bad quoting: ')}; row skipped`);
             }
             return undefined;
