@@ -18,6 +18,13 @@ export interface HubDatabase extends Sql {
   readonly engine: 'pglite' | 'postgres';
   /** Where the data lives, for messages: a folder, or a URL without its password. */
   readonly location: string;
+  /**
+   * Takes a lock that lives exactly as long as this process holds it: on a server a session advisory lock on a
+   * connection of its own (a killed process's connection closes, and its locks go with it); on the embedded engine
+   * the folder lock already makes this process the only one. Returns the release, or undefined when another process
+   * holds it.
+   */
+  tryLock(key: string): Promise<(() => Promise<void>) | undefined>;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -69,6 +69,8 @@ export async function openPglite(dir: string): Promise<HubDatabase> {
     query: sql.query,
     exec: sql.exec,
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    // One process per folder (the lock file), and within it the scheduler never runs a source twice at once.
+    tryLock: async () => async () => undefined,
     async close() {
       if (closed) return;
       closed = true;

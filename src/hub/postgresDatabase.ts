@@ -46,6 +46,28 @@ export async function openPostgres(url: string): Promise<HubDatabase> {
     location,
     query: sql.query,
     exec: sql.exec,
+    async tryLock(key) {
+      const client = await pool.connect();
+      try {
+        const [row] = (await client.query('select pg_try_advisory_lock(hashtext($1)) as locked', [key])).rows as Array<{ locked: boolean }>;
+        if (!row?.locked) {
+          client.release();
+          return undefined;
+        }
+      } catch (error) {
+        client.release();
+        throw error;
+      }
+      return async () => {
+        try {
+          await client.query('select pg_advisory_unlock(hashtext($1))', [key]);
+          client.release();
+        } catch (error) {
+          // A broken connection takes its locks with it; do not put it back in the pool.
+          client.release(error instanceof Error ? error : true);
+        }
+      };
+    },
     async transaction(fn) {
       const client = await pool.connect();
       try {

@@ -57,22 +57,34 @@ export function failureBackoffMs(failures: number, everySeconds: number): number
 export async function syncSource(source: SourceConfig, env: SyncEnvironment, run: { force?: boolean; options?: unknown } = {}): Promise<SyncOutcome> {
   const { db, owner } = env;
   const now = env.now ?? Date.now;
-  const log = env.log ?? (() => undefined);
   const leaseMs = env.leaseMs ?? 120_000;
   const connector = connectorFor(source.kind);
   if (!connector) throw new Error(`source "${source.id}": unknown kind "${source.kind}"`);
 
   const started = now();
-  const acquired = await db.query(
-    `update hub_sources set lease_owner = $2, lease_until = $3, last_attempt_at = $4
-       where id = $1 and (lease_owner is null or lease_until < $4 or lease_owner = $2) and ($5 or next_run_at <= $4)
-     returning id`,
-    [source.id, owner, started + leaseMs, started, run.force === true],
-  );
-  if (acquired.length === 0) {
-    const [row] = await db.query<{ lease_owner: string | null; lease_until: number | null }>('select lease_owner, lease_until from hub_sources where id = $1', [source.id]);
-    return { status: 'skipped', sourceId: source.id, reason: row?.lease_owner && (row.lease_until ?? 0) >= started ? 'busy' : 'not-due' };
+  // Who syncs a source is decided by a lock that dies with its process (so a killed sync is taken over at once);
+  // the lease columns then name the owner, and every page commit checks it still does (fencing).
+  const release = await db.tryLock(`customer-lens-hub:source:${source.id}`);
+  if (!release) return { status: 'skipped', sourceId: source.id, reason: 'busy' };
+  try {
+    const acquired = await db.query(
+      `update hub_sources set lease_owner = $2, lease_until = $3, last_attempt_at = $4
+         where id = $1 and ($5 or next_run_at <= $4)
+       returning id`,
+      [source.id, owner, started + leaseMs, started, run.force === true],
+    );
+    if (acquired.length === 0) return { status: 'skipped', sourceId: source.id, reason: 'not-due' };
+    return await runSync(source, env, run, connector, started);
+  } finally {
+    await release();
   }
+}
+
+async function runSync(source: SourceConfig, env: SyncEnvironment, run: { options?: unknown }, connector: NonNullable<ReturnType<typeof connectorFor>>, started: number): Promise<SyncOutcome> {
+  const { db, owner } = env;
+  const now = env.now ?? Date.now;
+  const log = env.log ?? (() => undefined);
+  const leaseMs = env.leaseMs ?? 120_000;
   await db.query('insert into hub_sync_runs (source_id, owner, started_at) values ($1, $2, $3)', [source.id, owner, started]);
 
   const abort = new AbortController();

@@ -38,6 +38,10 @@ export interface FakeGithub {
   requests: Array<{ url: string; authorized: boolean; ifNoneMatch?: string; status: number }>;
   faults: Fault[];
   remaining: number;
+  /** Each answer waits this long (a slow API), default 0. */
+  delayMs: number;
+  /** The most requests in flight at once so far. */
+  maxConcurrent: number;
   close(): Promise<void>;
 }
 
@@ -69,9 +73,24 @@ function render(base: string, repo: string, i: FakeIssue): unknown {
 }
 
 export async function startFakeGithub(options: { repo: string; token?: string; issues?: FakeIssue[] }): Promise<FakeGithub> {
-  const state: FakeGithub = { url: '', issues: options.issues ?? [], requests: [], faults: [], remaining: 5000, close: async () => undefined };
+  const state: FakeGithub = { url: '', issues: options.issues ?? [], requests: [], faults: [], remaining: 5000, delayMs: 0, maxConcurrent: 0, close: async () => undefined };
   const hung: ServerResponse[] = [];
+  let inFlight = 0;
   const server = createServer((req, res) => {
+    inFlight++;
+    state.maxConcurrent = Math.max(state.maxConcurrent, inFlight);
+    let done = false;
+    const settle = () => {
+      if (!done) inFlight--;
+      done = true;
+    };
+    // 'finish' is before the client can see the end of the answer; 'close' covers answers that never finish.
+    res.on('finish', settle);
+    res.on('close', settle);
+    if (state.delayMs > 0) setTimeout(() => answer(req, res), state.delayMs);
+    else answer(req, res);
+  });
+  const answer = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', state.url);
     const authorized = options.token !== undefined && req.headers.authorization === `Bearer ${options.token}`;
     const page = Number(url.searchParams.get('page') ?? '1');
@@ -129,7 +148,7 @@ export async function startFakeGithub(options: { repo: string; token?: string; i
       return send(304, undefined, headers);
     }
     send(200, body, headers);
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   state.close = () =>
