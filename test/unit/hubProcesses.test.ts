@@ -89,7 +89,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 
 for (const engine of engines) {
   describe(`hub sync killed with SIGKILL mid-run (${engine.name})`, function () {
-    this.timeout(180_000);
+    this.timeout(400_000);
 
     it('resumes from the last stored page: nothing lost, nothing doubled', async () => {
       const fake = await startFakeGithub({ repo: REPO, token: TOKEN, issues: issues(250) });
@@ -132,7 +132,7 @@ for (const engine of engines) {
 }
 
 describe('two hub replicas on one PostgreSQL', function () {
-  this.timeout(180_000);
+  this.timeout(400_000);
 
   it('share the sync work, never running a source twice at once, and answer with the same ETags', async () => {
     const fake = await startFakeGithub({ repo: REPO, token: TOKEN, issues: issues(150) });
@@ -145,7 +145,7 @@ describe('two hub replicas on one PostgreSQL', function () {
     const env = { GH_TOKEN: TOKEN, HUB_TOKENS: 'replica-token' };
     const replicas = [cli(['serve', '--config', path.join(dir, 'hub.yml'), '--database', database, '--port', '0'], env), cli(['serve', '--config', path.join(dir, 'hub.yml'), '--database', database, '--port', '0'], env)];
     try {
-      const urls = await Promise.all(replicas.map(async (r) => (await r.waitFor(/ at (http:\/\/127\.0\.0\.1:\d+)$/m))[1]!));
+      const urls = await Promise.all(replicas.map(async (r) => (await r.waitFor(/ at (http:\/\/127\.0\.0\.1:\d+)$/m, 240_000))[1]!));
       const db = await openTestDatabase(database);
       try {
         // Let several scheduled syncs happen (every 2 s, for about 9 s).

@@ -11,7 +11,10 @@ import { z } from 'zod';
 import type { ProblemRecord } from '../records';
 import { ConnectorError, type ConnectorDefinition, type Cursor, type StreamPage } from './connector';
 
-const envRef = z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'an environment variable name such as GITHUB_TOKEN' }) });
+const envRef = z.strictObject(
+  { env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'an environment variable name such as GITHUB_TOKEN' }) },
+  { error: 'write { env: NAME }: credentials come from the environment, never from the config file' },
+);
 
 export const githubIssuesOptionsSchema = z.strictObject({
   repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { message: 'expected "owner/name", e.g. "acme/shop"' }),
