@@ -80,7 +80,9 @@ export class AccountDirectory {
     const groups = new Map<number, SourcedAccount[]>();
     sorted.forEach((entry, i) => {
       const root = find(i);
-      groups.set(root, [...(groups.get(root) ?? []), entry]);
+      const members = groups.get(root);
+      if (members) members.push(entry);
+      else groups.set(root, [entry]);
     });
     for (const members of groups.values()) {
       const first = members[0]!;

@@ -66,6 +66,13 @@ function newestFirst<T extends { record: { updatedAt: string; id: string } }>(a:
   return Date.parse(b.record.updatedAt) - Date.parse(a.record.updatedAt) || a.record.id.localeCompare(b.record.id);
 }
 
+/** Appends to the list under `key` (no copying: a feature may have tens of thousands of tickets). */
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 function maxIso(values: Iterable<string | undefined>): string | undefined {
   let best: string | undefined;
   for (const value of values) if (value !== undefined && (best === undefined || Date.parse(value) > Date.parse(best))) best = value;
@@ -81,7 +88,7 @@ export function ticketProblems(tickets: readonly Sourced<TicketRecord>[], input:
   const groups = new Map<string, Sourced<TicketRecord>[]>();
   for (const ticket of tickets) {
     const key = ticket.record.problem?.trim() || normaliseTitle(ticket.record.title) || ticket.record.id;
-    groups.set(key, [...(groups.get(key) ?? []), ticket]);
+    push(groups, key, ticket);
   }
   const periodMs = input.periodDays * DAY;
   const problems: Problem[] = [];
@@ -207,18 +214,18 @@ function rankProblems(a: Problem, b: Problem): number {
 /** Computes every feature's document. Deterministic: the same records and clock give byte-identical documents. */
 export function computeFeatures(input: ComputationInput): FeatureContext[] {
   const byTag = new Map<string, HubFeature[]>();
-  for (const feature of input.features) for (const tag of feature.tags) byTag.set(tag, [...(byTag.get(tag) ?? []), feature]);
+  for (const feature of input.features) for (const tag of feature.tags) push(byTag, tag, feature);
   const featuresOf = (tags: readonly string[]) => {
     const found = new Set<HubFeature>();
     for (const tag of tags) for (const f of byTag.get(tag.toLowerCase()) ?? []) found.add(f);
     return found;
   };
   const ticketsBy = new Map<string, Sourced<TicketRecord>[]>();
-  for (const t of input.tickets) for (const f of featuresOf(t.record.tags)) ticketsBy.set(f.id, [...(ticketsBy.get(f.id) ?? []), t]);
+  for (const t of input.tickets) for (const f of featuresOf(t.record.tags)) push(ticketsBy, f.id, t);
   const problemsBy = new Map<string, Sourced<ProblemRecord>[]>();
-  for (const p of input.problems) for (const f of featuresOf(p.record.tags)) problemsBy.set(f.id, [...(problemsBy.get(f.id) ?? []), p]);
+  for (const p of input.problems) for (const f of featuresOf(p.record.tags)) push(problemsBy, f.id, p);
   const quotesBy = new Map<string, Sourced<QuoteRecord>[]>();
-  for (const q of input.quotes) for (const f of featuresOf(q.record.tags)) quotesBy.set(f.id, [...(quotesBy.get(f.id) ?? []), q]);
+  for (const q of input.quotes) for (const f of featuresOf(q.record.tags)) push(quotesBy, f.id, q);
   const usageBy = new Map<string, Map<string, number>>();
   for (const u of input.usage) {
     const days = usageBy.get(u.record.event) ?? new Map<string, number>();

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import { z } from 'zod';
 import type { HubRecord } from '../records';
@@ -86,6 +87,27 @@ function fieldStarts(raw: string, startLine: number): Array<{ line: number; colu
   return starts;
 }
 
+/**
+ * CRLF and lone CR become LF before parsing. csv-parse counts a CRLF inside a quoted field as two lines and, after a
+ * badly quoted CRLF row, loses the row that follows; with LF alone its line numbers are exact and a bad row stays
+ * alone. (A line break inside a quoted text then reads as LF, which is how the hub stores text anyway.)
+ */
+function normaliseLineEnds(): Transform {
+  let pendingCr = false;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      let text = chunk.toString('latin1');
+      if (pendingCr) text = `\r${text}`;
+      pendingCr = text.endsWith('\r');
+      if (pendingCr) text = text.slice(0, -1);
+      callback(null, Buffer.from(text.replace(/\r\n?/g, '\n'), 'latin1'));
+    },
+    flush(callback) {
+      callback(null, pendingCr ? Buffer.from('\n') : undefined);
+    },
+  });
+}
+
 async function fileHash(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
@@ -123,7 +145,7 @@ export function csvStream(spec: CsvStreamSpec, options: CsvOptions, context: Con
 
       const skipped: string[] = [];
       const skippedLines = new Set<number>();
-      const parser = fs.createReadStream(file).pipe(
+      const parser = fs.createReadStream(file).pipe(normaliseLineEnds()).pipe(
         parse({
           bom: true,
           relax_column_count: true,
@@ -151,7 +173,7 @@ export function csvStream(spec: CsvStreamSpec, options: CsvOptions, context: Con
         return page;
       };
       for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
-        const rawText = item.raw.replace(/\r?\n$/, '');
+        const rawText = item.raw.replace(/\n$/, '');
         const endLine = item.info.lines;
         const startLine = endLine - (rawText.match(/\n/g)?.length ?? 0);
         if (header === undefined) {
