@@ -1,6 +1,6 @@
 // A PostgreSQL server through `pg`'s pool. Several hub replicas may share one database: every write the hub makes is
 // an upsert or a fenced update, so they cooperate without a coordinator.
-import type { Pool, PoolClient } from 'pg';
+import type { Client, Pool, PoolClient } from 'pg';
 import type { HubDatabase, Sql } from './database';
 
 /** `postgres://user:secret@host/db` → `postgres://user@host/db`: a location safe to print. */
@@ -30,6 +30,7 @@ function wrap(target: Pool | PoolClient): Sql {
 export async function openPostgres(url: string): Promise<HubDatabase> {
   const pg = await import('pg');
   const PoolClass = (pg.default?.Pool ?? pg.Pool) as typeof Pool;
+  const ClientClass = (pg.default?.Client ?? pg.Client) as typeof Client;
   const location = describeDatabaseUrl(url);
   const pool = new PoolClass({ connectionString: url, max: 8, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 });
   // An idle client that loses its server emits here; without a listener that would end the process.
@@ -47,26 +48,23 @@ export async function openPostgres(url: string): Promise<HubDatabase> {
     query: sql.query,
     exec: sql.exec,
     async tryLock(key) {
-      const client = await pool.connect();
+      // A connection of its own, outside the pool: a lock held for a whole sync must not take a pooled connection
+      // that the sync's own page transactions need.
+      const client = new ClientClass({ connectionString: url, connectionTimeoutMillis: 10_000 });
+      client.on('error', () => undefined);
+      await client.connect();
       try {
         const [row] = (await client.query('select pg_try_advisory_lock(hashtext($1)) as locked', [key])).rows as Array<{ locked: boolean }>;
         if (!row?.locked) {
-          client.release();
+          await client.end();
           return undefined;
         }
       } catch (error) {
-        client.release();
+        await client.end().catch(() => undefined);
         throw error;
       }
-      return async () => {
-        try {
-          await client.query('select pg_advisory_unlock(hashtext($1))', [key]);
-          client.release();
-        } catch (error) {
-          // A broken connection takes its locks with it; do not put it back in the pool.
-          client.release(error instanceof Error ? error : true);
-        }
-      };
+      // Closing the connection releases its locks.
+      return () => client.end().catch(() => undefined);
     },
     async transaction(fn) {
       const client = await pool.connect();

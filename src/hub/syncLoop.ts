@@ -62,6 +62,11 @@ export async function syncSource(source: SourceConfig, env: SyncEnvironment, run
   if (!connector) throw new Error(`source "${source.id}": unknown kind "${source.kind}"`);
 
   const started = now();
+  if (run.force !== true) {
+    // Most ticks find nothing due: answer that without taking a lock (a connection of its own on a server).
+    const [due] = await db.query<{ next_run_at: number }>('select next_run_at from hub_sources where id = $1', [source.id]);
+    if (due && due.next_run_at > started) return { status: 'skipped', sourceId: source.id, reason: 'not-due' };
+  }
   // Who syncs a source is decided by a lock that dies with its process (so a killed sync is taken over at once);
   // the lease columns then name the owner, and every page commit checks it still does (fencing).
   const release = await db.tryLock(`customer-lens-hub:source:${source.id}`);
