@@ -56,7 +56,7 @@ function ago(ms: number | null | undefined, now: number): string {
 
 function readConfig(file: string | undefined, io: HubIo): HubConfig | number {
   if (file === undefined) throw new HubUsageError('--config FILE is required');
-  const outcome = loadHubConfig(path.resolve(io.cwd, file), io.env ?? process.env);
+  const outcome = loadHubConfig(path.resolve(io.cwd, file));
   if (!outcome.ok) {
     for (const problem of outcome.problems) io.err(formatConfigProblem(problem, io.cwd));
     io.err(`${outcome.problems.length} ${outcome.problems.length === 1 ? 'error' : 'errors'} in ${shown(path.resolve(io.cwd, file), io.cwd)}; fix ${outcome.problems.length === 1 ? 'it' : 'them'} and run again`);

@@ -139,7 +139,7 @@ function describe(p: Path): string {
 }
 
 /** Reads and validates a hub config file. Never throws for problems in the file: they come back positioned. */
-export function loadHubConfig(file: string, env: NodeJS.ProcessEnv = process.env): ConfigOutcome {
+export function loadHubConfig(file: string): ConfigOutcome {
   const abs = path.resolve(file);
   const problems: ConfigProblem[] = [];
   const at = (line: number, column: number, message: string, where = abs) => problems.push({ file: where, line, column, message });
@@ -235,10 +235,6 @@ export function loadHubConfig(file: string, env: NodeJS.ProcessEnv = process.env
   const revenue = (raw.accounts as { revenue?: unknown } | undefined)?.revenue;
   if (typeof revenue === 'string' && !seenSources.has(revenue)) {
     report(['accounts', 'revenue'], `accounts.revenue: no source has the id "${revenue}"; name the source whose ARR is the truth`);
-  }
-  const tokens = parsed.success ? parsed.data.tokens : undefined;
-  if (tokens && !(env[tokens.env] ?? '').trim()) {
-    // Not an error: serve then binds loopback only and says so.
   }
 
   // Features: the maps first (names, descriptions, events, links), then the config's entries on top.

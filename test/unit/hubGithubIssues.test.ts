@@ -27,7 +27,7 @@ features:
   - { id: search, tags: [search] }
 `,
   });
-  const outcome = loadHubConfig(path.join(dir, 'hub.yml'), {});
+  const outcome = loadHubConfig(path.join(dir, 'hub.yml'));
   if (!outcome.ok) throw new Error(JSON.stringify(outcome.problems));
   return outcome.config;
 }
