@@ -2,6 +2,7 @@ import { checkCommand } from './check';
 import { contextCommand } from './context';
 import { coverageCommand } from './coverage';
 import { explainCommand } from './explain';
+import { hubCommand } from './hub';
 import { initCommand } from './init';
 import { instructionsCommand } from './instructions';
 import { lspCommand } from './lsp';
@@ -11,7 +12,19 @@ import { serveCommand } from './serve';
 import { ExitCode, InputError, UsageError, type CliCommand, type CliIo } from './cliSupport';
 import { cliVersion } from './version';
 
-const commands: CliCommand[] = [explainCommand, contextCommand, checkCommand, coverageCommand, initCommand, instructionsCommand, serveCommand, probeCommand, lspCommand, mcpCommand];
+const commands: CliCommand[] = [
+  explainCommand,
+  contextCommand,
+  checkCommand,
+  coverageCommand,
+  initCommand,
+  instructionsCommand,
+  serveCommand,
+  probeCommand,
+  lspCommand,
+  mcpCommand,
+  hubCommand,
+];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,6 +1,7 @@
 // `npm run demo [-- --port 8080]`: installs code-server (once), builds and packages the extension, installs the
-// .vsix, serves the sample workspace's customer context over HTTP with the reference server, and opens the sample
-// workspace in code-server. Prints the URL; Ctrl+C stops everything.
+// .vsix, serves the sample workspace's customer context through the Customer Lens Hub (fed from the CSV exports in
+// test/fixtures/storefront-hub, on the embedded database), and opens the sample workspace in code-server. Prints
+// the URL; Ctrl+C stops everything.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -53,7 +54,8 @@ async function main(): Promise<number> {
   await installExtension(runtime, dirs, vsix, path.join(demoDir, 'install-extension.log'));
   const workspace = copyWorkspace(sampleWorkspace, demoDir);
 
-  const endpoint = await startReferenceServer(path.join(workspace, 'customer-context.json'));
+  say('Starting the hub on the sample\'s CSV exports (the embedded database takes a few seconds to open)...');
+  const endpoint = await startHub(path.join(repoRoot, 'test', 'fixtures', 'storefront-hub', 'customer-lens-hub.yml'), path.join(demoDir, 'hub-database'));
   const server = await startCodeServer({
     runtime,
     dirs,
@@ -68,7 +70,11 @@ async function main(): Promise<number> {
   say(`    ${demoUrl(server, workspace)}`);
   say('');
   say(`Workspace: ${workspace} (a copy of test/fixtures/storefront; edit it freely)`);
-  say(endpoint ? `Customer context: reference server at ${endpoint} (customerLens.endpoint), serving customer-context.json` : 'Customer context: customer-context.json, named by the map (no endpoint)');
+  say(
+    endpoint
+      ? `Customer context: the hub at ${endpoint} (customerLens.endpoint), computed from test/fixtures/storefront-hub/exports/*.csv`
+      : 'Customer context: customer-context.json, named by the map (no endpoint)',
+  );
   say('It opens on the sample\'s README, which says where to start: open src/checkout/couponStep.ts, hover `applyCoupon`, open the Customer Lens view in the activity bar.');
   say(`Logs: ${path.relative(repoRoot, demoDir)}/*.log. Press Ctrl+C to stop.`);
 
@@ -89,33 +95,29 @@ function demoUrl(server: CodeServer, workspace: string): string {
 }
 
 /**
- * Starts `customer-lens serve` on a free port and returns its URL, or undefined (with the reason printed) when the
- * built CLI cannot serve: the demo then shows the context file path instead of pretending to have an endpoint.
+ * Starts `customer-lens hub serve` on a free port and returns its URL, or undefined (with the reason printed) when
+ * the built CLI cannot serve: the demo then shows the context file instead of pretending to have an endpoint.
  */
-async function startReferenceServer(dataFile: string): Promise<string | undefined> {
+async function startHub(config: string, database: string): Promise<string | undefined> {
   const cli = path.join(repoRoot, 'dist', 'cli', 'customerLens.js');
-  if (!fs.existsSync(dataFile)) {
-    say(`No reference context server: ${dataFile} does not exist.`);
-    return undefined;
-  }
   let announced: (url: string) => void = () => undefined;
   const url = new Promise<string>((resolve) => (announced = resolve));
-  const server = spawnGroup(process.execPath, [cli, 'serve', '--data', dataFile, '--port', '0'], {
-    logFile: path.join(vscodeTestDir, 'demo', 'context-server.log'),
+  const hub = spawnGroup(process.execPath, [cli, 'hub', 'serve', '--config', config, '--database', database, '--port', '0'], {
+    logFile: path.join(vscodeTestDir, 'demo', 'hub.log'),
     onLine: (line) => {
       const match = /\bat (https?:\/\/\S+)$/.exec(line);
-      if (match) announced(match[1]);
+      if (match) announced(match[1]!);
     },
   });
   const outcome = await Promise.race([
     url,
-    server.exited.then((code) => ({ exited: code })),
-    new Promise<{ timedOut: true }>((resolve) => setTimeout(() => resolve({ timedOut: true }), 15_000)),
+    hub.exited.then((code) => ({ exited: code })),
+    new Promise<{ timedOut: true }>((resolve) => setTimeout(() => resolve({ timedOut: true }), 180_000)),
   ]);
   if (typeof outcome === 'string') return outcome;
-  await server.stop();
-  const reason = 'exited' in outcome ? `customer-lens serve exited with code ${outcome.exited}` : 'customer-lens serve did not print its URL within 15 s';
-  say(`No reference context server (${reason}); the extension reads the context file instead.\n${server.tail(5)}`);
+  await hub.stop();
+  const reason = 'exited' in outcome ? `customer-lens hub serve exited with code ${outcome.exited}` : 'customer-lens hub serve did not print its URL within 3 minutes';
+  say(`No hub (${reason}); the extension reads the context file instead.\n${hub.tail(5)}`);
   return undefined;
 }
 

@@ -28,6 +28,7 @@ export const SYSTEM_PACKAGES: readonly SystemPackage[] = [
   { name: 'build-essential', why: "make and g++ for code-server's native modules", neededBy: ['test', 'demo'], buildOnly: true },
   { name: 'python3', why: "node-gyp, which builds code-server's native modules", neededBy: ['test', 'demo'], buildOnly: true },
   { name: 'ca-certificates', why: 'https to the npm registry', neededBy: ['test', 'demo'] },
+  { name: 'postgresql', why: "PostgreSQL's server, which the hub's tests start in a temporary folder", neededBy: ['test'], unlessEnv: 'CUSTOMER_LENS_PG_BIN' },
   { name: 'neovim', why: "the README's Neovim snippets, run against the language server", neededBy: ['test'] },
 ];
 

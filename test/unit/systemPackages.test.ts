@@ -36,7 +36,7 @@ describe('system packages (test/harness/systemPackages.ts)', () => {
   });
 
   it('installs what is missing with apt-get as root: update first, then only the missing packages', () => {
-    const system = fakeSystem(['ca-certificates', 'python3', 'neovim']);
+    const system = fakeSystem(['ca-certificates', 'python3', 'postgresql', 'neovim']);
     const result = ensureSystemPackages(['test'], { exec: system.exec, isRoot: true, env: {}, codeServerCached: false, log: quiet });
     assert.deepEqual(result, { status: 'ok', installed: ['chromium', 'libkrb5-dev', 'build-essential'] });
     assert.deepEqual(system.calls.slice(1), [
@@ -57,7 +57,7 @@ describe('system packages (test/harness/systemPackages.ts)', () => {
   });
 
   it('stops with the one command to run when it may not install', () => {
-    const system = fakeSystem(['ca-certificates', 'neovim']);
+    const system = fakeSystem(['ca-certificates', 'postgresql', 'neovim']);
     const result = ensureSystemPackages(['test'], { exec: system.exec, isRoot: false, env: {}, codeServerCached: true, log: quiet });
     assert.deepEqual(result, { status: 'needs-admin', missing: ['chromium'], command: 'sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium' });
     assert.equal(system.calls.filter((c) => c.includes('apt-get')).length, 0);
@@ -71,7 +71,7 @@ describe('system packages (test/harness/systemPackages.ts)', () => {
 
   it('needs the build tools only until code-server is cached, and no chromium when CUSTOMER_LENS_CHROMIUM names one', () => {
     assert.deepEqual(packagesFor(['demo'], { env: {}, codeServerCached: true }).map((p) => p.name), ['ca-certificates']);
-    assert.deepEqual(packagesFor(['test'], { env: { CUSTOMER_LENS_CHROMIUM: '/opt/chrome' }, codeServerCached: true }).map((p) => p.name), ['ca-certificates', 'neovim']);
+    assert.deepEqual(packagesFor(['test'], { env: { CUSTOMER_LENS_CHROMIUM: '/opt/chrome' }, codeServerCached: true }).map((p) => p.name), ['ca-certificates', 'postgresql', 'neovim']);
     assert.ok(packagesFor(['test'], { env: {}, codeServerCached: false }).some((p) => p.name === 'libkrb5-dev'));
   });
 
@@ -100,7 +100,7 @@ describe('system packages (test/harness/systemPackages.ts)', () => {
       });
       assert.equal(result.status, 1, result.stderr);
       assert.match(result.stdout, /Missing Debian packages: chromium \(the browser the sidebar page and UI tests drive\), libkrb5-dev/);
-      assert.match(result.stderr, /\n {4}sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium libkrb5-dev build-essential python3 ca-certificates neovim\n/);
+      assert.match(result.stderr, /\n {4}sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium libkrb5-dev build-essential python3 ca-certificates postgresql neovim\n/);
       assert.ok(Date.now() - started < 15_000);
     });
   });

@@ -1,0 +1,17 @@
+// Every connector the hub knows, by `kind`. A new connector is a file in this folder and a line here.
+import type { ConnectorDefinition } from './connector';
+import { csvAccountsConnector } from './csvAccounts';
+import { csvTicketsConnector } from './csvTickets';
+import { csvUsageConnector } from './csvUsage';
+import { githubIssuesConnector } from './githubIssues';
+
+export const connectors: readonly ConnectorDefinition<never>[] = [
+  csvTicketsConnector,
+  csvAccountsConnector,
+  csvUsageConnector,
+  githubIssuesConnector,
+] as unknown as ConnectorDefinition<never>[];
+
+export function connectorFor(kind: string): ConnectorDefinition<unknown> | undefined {
+  return connectors.find((c) => c.kind === kind) as ConnectorDefinition<unknown> | undefined;
+}
