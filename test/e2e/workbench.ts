@@ -19,6 +19,18 @@ export interface ColorTheme {
   workbenchClass: string;
 }
 
+/** A hover as laid out on screen (see {@link Workbench.hoverLayout}); coordinates are window pixels. */
+export interface HoverLayout {
+  /** Height of the hover's scrollable contents that shows at once. */
+  visibleHeight: number;
+  /** Height of everything in it; more than `visibleHeight` means the hover scrolls. */
+  contentHeight: number;
+  visibleBottom: number;
+  width: number;
+  /** Each provider's part, top to bottom. */
+  parts: { text: string; top: number; bottom: number }[];
+}
+
 /** A screenshot written to disk, with its bytes for measuring. */
 export interface Screenshot {
   file: string;
@@ -175,6 +187,53 @@ export class Workbench {
         }
       }
     }
+  }
+
+  /**
+   * How the hover on screen that contains `expected` is laid out, measured in the browser: the visible part of its
+   * scrollable contents, and where each provider's part (ours, TypeScript's, …) sits in it. A part whose `bottom` is
+   * below `visibleBottom` needs scrolling inside the hover to be read.
+   */
+  async hoverLayout(expected: string): Promise<HoverLayout> {
+    const hover = this.page.locator('.monaco-hover:visible', { hasText: expected }).first();
+    await hover.waitFor({ timeout: defaultTimeoutMs });
+    return hover.evaluate((element) => {
+      const contents = element.querySelector<HTMLElement>('.monaco-hover-content') ?? element;
+      const box = contents.getBoundingClientRect();
+      const visibleBottom = Math.min(box.bottom, box.top + contents.clientHeight);
+      return {
+        visibleHeight: contents.clientHeight,
+        contentHeight: contents.scrollHeight,
+        visibleBottom,
+        width: box.width,
+        parts: Array.from(contents.children).map((part) => {
+          const rect = part.getBoundingClientRect();
+          return { text: (part as HTMLElement).innerText, top: rect.top, bottom: rect.bottom };
+        }),
+      };
+    });
+  }
+
+  /**
+   * The number of lines `text` takes where it is rendered inside `container` (1 when it does not wrap), or 0 when it
+   * is not there (a no-break space in the page matches a space in `text`). Measured on the rendered text with a DOM
+   * Range, so it is what the user sees.
+   */
+  async renderedLines(container: Locator, text: string): Promise<number> {
+    return container.evaluate((root, wanted) => {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        // A no-break space reads as a space (same length, so the offsets still hold).
+        const at = node.textContent?.replace(/\u00a0/g, ' ').indexOf(wanted) ?? -1;
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + wanted.length);
+        const tops = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        return tops.size;
+      }
+      return 0;
+    }, text);
   }
 
   /** Clicks a view container's activity bar entry (opening the side bar on it) unless it is already open. */
