@@ -30,6 +30,8 @@ export class ExploreViewProvider implements vscode.WebviewViewProvider, vscode.D
     extensionUri: vscode.Uri,
     private readonly client: LanguageClient,
     private readonly log: vscode.LogOutputChannel,
+    /** Resolves once the server has loaded every folder's map: until then the list would be empty. */
+    private readonly mapsLoaded: Promise<void> = Promise.resolve(),
   ) {
     this.webview = new SidebarWebview('explore', extensionUri, log, (message) => {
       if (message.method === 'explore/openFeature') {
@@ -51,6 +53,7 @@ export class ExploreViewProvider implements vscode.WebviewViewProvider, vscode.D
     if (!this.webview.visible) return;
     const generation = ++this.generation;
     try {
+      await this.mapsLoaded;
       const features = await this.client.sendRequest(FeatureListRequest.type);
       const noMap = features.length === 0 && !(await workspaceHasMap());
       if (generation !== this.generation) return;
