@@ -8,7 +8,8 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import { readmeScreenshotDir, repoRoot } from '../harness/paths';
 import { SideBar } from './sideBar';
 
-const defaultTimeoutMs = 20_000;
+// Generous: the machine running the tests may be shared and busy; a step that works waits only as long as it needs.
+const defaultTimeoutMs = 45_000;
 
 /** A colour theme as the theme picker lists it, and how to tell that the workbench wears it. */
 export interface ColorTheme {
@@ -149,16 +150,28 @@ export class Workbench {
     );
   }
 
-  /** Opens a workspace file through Quick Open (Ctrl+P), as a user would, and waits for its editor tab. */
+  /**
+   * Opens a workspace file through Quick Open (Ctrl+P), as a user would, and waits for its editor tab. When Quick Open
+   * is still updating its list, Enter can pick nothing; like a user, this then tries again.
+   */
   async openFile(relativePath: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: defaultTimeoutMs });
-    await input.fill(relativePath);
     const name = path.posix.basename(relativePath);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: defaultTimeoutMs });
-    await this.page.keyboard.press('Enter');
-    await this.page.locator('.tab.active', { hasText: name }).waitFor({ timeout: defaultTimeoutMs });
+    const tab = this.page.locator('.tab.active', { hasText: name });
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Control+P');
+      const input = this.page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: defaultTimeoutMs });
+      await input.fill(relativePath);
+      await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor({ timeout: defaultTimeoutMs });
+      await this.page.keyboard.press('Enter');
+      try {
+        await tab.waitFor({ timeout: attempt < 3 ? 10_000 : defaultTimeoutMs });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        if (await this.page.locator('.quick-input-widget').isVisible()) await this.page.keyboard.press('Escape');
+      }
+    }
     // Quick Open leaves the keyboard focus in the editor, where the next steps type.
     await this.page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: defaultTimeoutMs });
   }
@@ -240,8 +253,10 @@ export class Workbench {
   async openViewContainer(title: string): Promise<void> {
     await this.dismissHover();
     const entry = this.activityBarEntry(title);
-    if ((await entry.getAttribute('aria-expanded')) !== 'true') await entry.click();
-    await this.page.locator('.sidebar .composite.title', { hasText: title }).waitFor({ timeout: defaultTimeoutMs });
+    const shown = this.page.locator('.sidebar .composite.title', { hasText: title });
+    // The entry can still read "expanded" while the side bar itself is hidden: what counts is the side bar showing it.
+    if (!(await shown.isVisible())) await entry.click({ timeout: defaultTimeoutMs });
+    await shown.waitFor({ timeout: defaultTimeoutMs });
   }
 
   /**

@@ -46,7 +46,8 @@ export async function openWorkbench(): Promise<WorkbenchSession> {
     server = await startCodeServer({ runtime, dirs, logFile: path.join(screenshotDir, 'code-server.log') });
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server.folderUrl(workspace));
+    // A loaded machine can take a while to serve the workbench the first time.
+    await page.goto(server.folderUrl(workspace), { timeout: 120_000 });
     const workbench = new Workbench(page, screenshotDir);
     await workbench.waitUntilLoaded();
     return { workbench, workspace, stop };
