@@ -7,6 +7,7 @@ import { useWorkbenchSession } from './workbenchSession';
 const statusItemId = 'customer-lens.customer-lens.customerLens.status';
 
 describe('Customer Lens installed from its .vsix, in the browser', function () {
+  this.timeout(180_000);
   const session = useWorkbenchSession();
 
   it('adds its view container to the activity bar', async () => {
@@ -17,7 +18,9 @@ describe('Customer Lens installed from its .vsix, in the browser', function () {
     await session().workbench.openFile('src/checkout/couponStep.ts');
 
     const item = session().workbench.statusBarItem(statusItemId);
-    await item.filter({ hasText: 'Checkout' }).waitFor();
+    // The first file opened after the window loads: the extension activates and its server lists the workspace
+    // first, which on a busy machine takes well over Playwright's default 30 s.
+    await item.filter({ hasText: 'Checkout' }).waitFor({ timeout: 90_000 });
 
     assert.match((await item.getAttribute('aria-label')) ?? '', /src\/checkout\/couponStep\.ts belongs to Checkout/);
   });
