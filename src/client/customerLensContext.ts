@@ -26,7 +26,8 @@ import { registerSidebarViews, type SidebarApi } from './sidebar/sidebarViews';
 import { clearToken, Commands, registerCommands, storeToken, type CommandDeps } from './commands';
 import { RedactingLog, ServerTraceChannel } from './redactingLog';
 import { RestartPolicy } from './restartPolicy';
-import { StatusBar, type StatusSnapshot } from './statusBar';
+import { StatusBar } from './statusBar';
+import type { StatusSnapshot } from './statusBarContent';
 import { configuredOrigins, TokenVault } from './tokens';
 
 /** What `activate` returns: the integration tests await readiness and read state through it. */
