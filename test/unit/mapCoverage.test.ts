@@ -7,7 +7,7 @@ import { compileWorkspaceMap } from '../../src/map/workspaceMap';
 const ROOT = path.resolve('/repo');
 
 function coverageOf(text: string, files: string[]) {
-  const parsed = parseMapFile(path.join(ROOT, '.customer-lens.yml'), text, { fileExists: () => true });
+  const parsed = parseMapFile(path.join(ROOT, '.customer-lens.yml'), text, { checkContextFile: (file: string) => ({ file }) });
   assert.deepEqual(parsed.problems, []);
   const { map } = compileWorkspaceMap(ROOT, [parsed]);
   return { map, report: computeCoverage(map, files) };

@@ -193,8 +193,12 @@ export class TestLspClient {
 
   async stop(): Promise<void> {
     try {
-      await this.connection.sendRequest('shutdown');
-      await this.connection.sendNotification('exit');
+      // A server stuck in a loop never answers; the kill below makes sure it goes.
+      const answered = await Promise.race([
+        this.connection.sendRequest('shutdown').then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000).unref()),
+      ]);
+      if (answered) await this.connection.sendNotification('exit');
     } catch {
       // The server may be gone already; the kill below makes sure.
     }
