@@ -3,8 +3,9 @@
 // with file:line:col and the last good content stays in use.
 import { constants as fsConstants, promises as fs, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 import { MAX_CONTEXT_FILE_BYTES } from '../shared/contextBounds';
+import { excessiveNesting, MAX_NESTING_DEPTH } from '../shared/nestingDepth';
 import type { Logger } from '../shared/contextModel';
 import { displayText } from '../shared/safeText';
 import { parseContextResponse, type DocumentPath, type FeatureContext } from '../shared/contextProtocol';
@@ -42,13 +43,20 @@ function jsonErrorPlace(file: string, text: string, message: string): string {
     const yamlError = parseDocument(text, { prettyErrors: false }).errors[0];
     offset = yamlError?.pos[0] ?? (/end of JSON input/.test(message) ? text.trimEnd().length : undefined);
   }
-  if (offset === undefined) return file;
+  // Without a better clue, the text is not JSON from its first character on.
+  offset ??= Math.max(0, text.search(/\S/));
   const { line, col } = lineCol(text, offset);
   return `${file}:${line}:${col}`;
 }
 
 /** Parses context file text. JSON is read as YAML too (it is a subset), which gives every field a position. */
 export function parseContextFileText(file: string, text: string): ContextFileRead {
+  const tooDeep = excessiveNesting(text);
+  if (tooDeep !== undefined) {
+    // The YAML parser recurses once per level; what the protocol sends is a handful of levels deep.
+    const { line, col } = lineCol(text, tooDeep.offset);
+    return { ok: false, error: `${file}:${line}:${col}: nested more than ${MAX_NESTING_DEPTH} levels deep; a context file is a few levels deep (features, a feature, its lists); fix the file, the last good content stays in use` };
+  }
   if (/\.json$/i.test(file)) {
     try {
       JSON.parse(text);
@@ -69,7 +77,18 @@ export function parseContextFileText(file: string, text: string): ContextFileRea
   try {
     json = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    return { ok: false, error: `${file}: ${error instanceof Error ? error.message : String(error)}` };
+    // An alias bomb: name the first alias, where the expansion starts.
+    let where = file;
+    visit(doc, {
+      Alias(_, node) {
+        if (node.range) {
+          const pos = counter.linePos(node.range[0]);
+          where = `${file}:${pos.line}:${pos.col}`;
+        }
+        return visit.BREAK;
+      },
+    });
+    return { ok: false, error: `${where}: ${error instanceof Error ? error.message : String(error)}; fix the file, the last good content stays in use` };
   }
   const parsed = parseContextResponse(json, locator(file, doc, counter));
   if (!parsed.ok) return { ok: false, error: `${parsed.error}; a context file looks like {"version": 1, "features": [{"id": "checkout", ...}]}` };
@@ -117,7 +136,9 @@ async function readBoundedText(file: string, options: ReadContextFileOptions): P
       if (length > maxBytes) return { error: `${file}: more than the ${megabytes(maxBytes).replace('.0', '')} limit for a context file; keep only what the editor shows` };
       if (length === buffer.length) break;
     }
-    return { text: buffer.subarray(0, length).toString('utf8') };
+    const text = buffer.subarray(0, length).toString('utf8');
+    // A byte order mark (editors on Windows write one) is not part of the JSON.
+    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { error: code === 'ENOENT' ? `${file}: file not found; create it or fix the path that names it` : `${file}: cannot read (${(error as Error).message})` };

@@ -6,6 +6,7 @@ import type { core } from 'zod';
 import { MAX_CONTEXT_FILE_BYTES } from '../shared/contextBounds';
 import type { MapFeature, MapPattern, MapProblem, ProblemSeverity, TextRange } from '../shared/mapModel';
 import { mapFeatureSchema, mapFileSchema, mapPatternSchema } from '../shared/mapSchema';
+import { excessiveNesting, MAX_NESTING_DEPTH } from '../shared/nestingDepth';
 import { displayText } from '../shared/safeText';
 import { describeLocation, knownKeysAt, unknownKeyMessage, wrongTypeMessage, yamlErrorMessage } from './mapMessages';
 
@@ -14,6 +15,20 @@ export const MAP_FILE_NAMES: readonly string[] = ['.customer-lens.yml', '.custom
 
 /** Map files larger than this are refused, on disk and in the editor alike: a map is hand-written and small. */
 export const MAX_MAP_FILE_BYTES = 1024 * 1024;
+
+/** The most syntax errors (and warnings) reported for one text. */
+const MAX_SYNTAX_PROBLEMS = 20;
+
+/** 1-based line and column of an offset. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
+}
 
 /** How long display strings of a map may be: a feature's name, description, owners and link titles. */
 const MAP_TEXT_LIMITS = { name: 200, description: 1000, owner: 100, linkTitle: 200 } as const;
@@ -194,20 +209,40 @@ export function parseMapFile(filePath: string, text: string, options: ParseMapOp
     return result;
   }
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const tooDeep = excessiveNesting(source);
+  if (tooDeep !== undefined) {
+    // The YAML parser would recurse once per level; a map is a handful of levels deep.
+    const at = lineColumn(source, tooDeep.offset);
+    result.problems.push({
+      file,
+      range: { start: at, end: at },
+      severity: 'error',
+      code: 'nesting-too-deep',
+      message: `the map nests more than ${MAX_NESTING_DEPTH} levels deep here; a map is a few levels deep (features, a feature, its lists): remove the extra brackets or indentation`,
+    });
+    result.valid = false;
+    return result;
+  }
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, logLevel: 'error', uniqueKeys: true });
   const positions = new Positions(doc, lines);
   const report = (range: TextRange, severity: ProblemSeverity, code: string, message: string) => {
-    result.problems.push({ file, range, severity, code, message });
+    // Messages quote the map; they reach the Problems panel and the terminal (`customer-lens check`).
+    result.problems.push({ file, range, severity, code, message: displayText(message, 2000) });
     if (severity === 'error') result.valid = false;
   };
 
   const language = file.endsWith('.json') ? 'JSON' : 'YAML';
   const syntax = language === 'JSON' ? 'invalid-json' : 'invalid-yaml';
-  for (const error of doc.errors) {
+  // A broken text can yield thousands of syntax errors; the first few say what to fix.
+  for (const error of doc.errors.slice(0, MAX_SYNTAX_PROBLEMS)) {
     report(positions.range(error.pos[0], error.pos[1]), 'error', syntax, yamlErrorMessage(error, source, language));
   }
-  for (const warning of doc.warnings) {
+  if (doc.errors.length > MAX_SYNTAX_PROBLEMS) {
+    const last = doc.errors[MAX_SYNTAX_PROBLEMS]!;
+    report(positions.range(last.pos[0], last.pos[1]), 'error', syntax, `${doc.errors.length - MAX_SYNTAX_PROBLEMS} more ${language} errors from here on; fix the ones above first`);
+  }
+  for (const warning of doc.warnings.slice(0, MAX_SYNTAX_PROBLEMS)) {
     report(positions.range(warning.pos[0], warning.pos[1]), 'warning', 'yaml-warning', yamlErrorMessage(warning, source, language));
   }
   // YAML reads almost all JSON with positions; JSON.parse catches what YAML would let through (comments, quotes).
@@ -233,7 +268,15 @@ export function parseMapFile(filePath: string, text: string, options: ParseMapOp
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    report(positions.range(0, 0), 'error', 'invalid-yaml', `invalid YAML: ${error instanceof Error ? error.message : String(error)}`);
+    // An alias bomb: point at the first alias, where the expansion starts.
+    let at = positions.range(0, 0);
+    visit(doc, {
+      Alias(_, node) {
+        at = positions.ofNode(node) ?? at;
+        return visit.BREAK;
+      },
+    });
+    report(at, 'error', 'invalid-yaml', `invalid YAML: ${error instanceof Error ? error.message : String(error)}`);
     return result;
   }
   if (data === null || data === undefined) {

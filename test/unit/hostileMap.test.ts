@@ -147,6 +147,40 @@ describe('hostile map', function () {
     });
   });
 
+  describe('nesting', () => {
+    it('refuses a map nested a million levels deep at once, where it gets too deep', async () => {
+      for (const text of [`version: 1\nfeatures: ${'['.repeat(1_000_000)}`, `version: 1\nfeatures:\n${'- '.repeat(400_000)}x\n`]) {
+        const ms = await timedWithDeadline(
+          [
+            "const { parseMapFile } = require('./src/map/mapFile');",
+            `const parsed = parseMapFile('/ws/.customer-lens.yml', ${JSON.stringify(text)});`,
+            "if (parsed.problems[0]?.code !== 'nesting-too-deep') throw new Error(JSON.stringify(parsed.problems.slice(0, 2)));",
+          ].join('\n'),
+          10_000,
+        );
+        assert.ok(ms < 1000, `${Math.round(ms)} ms`);
+      }
+      const parsed = parseMapFile('/ws/.customer-lens.yml', `version: 1\nfeatures: ${'['.repeat(100)}`);
+      assert.deepEqual(parsed.problems.map((p) => [p.code, p.range.start.line, p.range.start.column]), [['nesting-too-deep', 2, 74]]);
+    });
+
+    it('refuses a context file nested a million levels deep at once, with file:line:col', async () => {
+      const root = workspace();
+      const file = path.join(root, 'context.json');
+      fs.writeFileSync(file, `{"version": 1, "features": ${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`);
+      const started = Date.now();
+      const read = await readContextFile(file);
+      assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+      assert.match(!read.ok ? read.error : '', /context\.json:1:\d+: nested more than 64 levels deep/);
+      fs.rmSync(root, { recursive: true, force: true });
+    });
+
+    it('still reads real maps and context files', () => {
+      const parsed = parseMapFile('/ws/.customer-lens.yml', 'version: 1\nfeatures:\n  - id: a\n    links:\n      - { title: "[x]", url: "https://a.example.com/{x}" }\n    description: |\n      [[[[ not {{{{ flow\n');
+      assert.deepEqual(parsed.problems, []);
+    });
+  });
+
   describe('the 1 MB limit applies to the text of an open map', () => {
     it('is checked by the parser itself', () => {
       const text = `version: 1\nfeatures: []\n# ${'x'.repeat(2 * 1024 * 1024)}\n`;
