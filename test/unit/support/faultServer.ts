@@ -83,6 +83,26 @@ export class FaultServer {
     return new Promise((resolve) => this.waiters.push({ count, resolve }));
   }
 
+  /** Stops listening and drops every connection: requests are refused until {@link listenAgain}. */
+  async stopListening(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  /** Listens again on the same address and port. */
+  async listenAgain(): Promise<void> {
+    const url = new URL(this.url);
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(Number(url.port), url.hostname.replace(/^\[|\]$/g, ''), () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
   async close(): Promise<void> {
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
@@ -195,13 +215,13 @@ export const behaviours = {
    * A 200 whose body is `Content-Encoding: gzip` and inflates to `inflatedBytes` of JSON whitespace (sent although
    * the client never asked for gzip). Only a client that inflates bodies would see more than a few KB.
    */
-  gzipBomb:
-    (inflatedBytes: number): Behaviour =>
-    (_req, res) => {
-      const bomb = gzipSync(Buffer.concat([Buffer.from('{"version": 1, "features": ['), Buffer.alloc(inflatedBytes, 0x20), Buffer.from(']}')]), { level: 9 });
+  gzipBomb: (inflatedBytes: number): Behaviour => {
+    const bomb = gzipSync(Buffer.concat([Buffer.from('{"version": 1, "features": ['), Buffer.alloc(inflatedBytes, 0x20), Buffer.from(']}')]), { level: 9 });
+    return (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(bomb.length) });
       res.end(bomb);
-    },
+    };
+  },
 
   /** A 200 HTML page, as a captive portal or a misconfigured proxy sends. */
   htmlPage: ((_req, res) => {
