@@ -57,7 +57,7 @@ export class SidebarPages {
         return;
       }
       const kind: WebviewKind = url.searchParams.get('view') === 'explore' ? 'explore' : 'context';
-      res.writeHead(200, { 'content-type': 'text/html' }).end(page(kind, origin));
+      res.writeHead(200, { 'content-type': 'text/html' }).end(pageWithStandIn(kind, origin));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -128,7 +128,7 @@ export class SidebarTab {
 }
 
 /** The production page, plus a nonce'd stand-in for `acquireVsCodeApi` that records what the webview does. */
-function page(kind: WebviewKind, origin: string): string {
+export function pageWithStandIn(kind: WebviewKind, origin: string): string {
   const nonce = createNonce();
   const html = webviewHtml(kind, origin, `${origin}/sidebar.js`, `${origin}/sidebar.css`, nonce);
   const standIn = `<script nonce="${nonce}">
