@@ -13,7 +13,7 @@ const MAX_REDIRECTS = 5;
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'DEADLINE']);
 
 export interface HttpClientOptions {
-  /** Connect, headers and body timeout of each attempt. */
+  /** How long one attempt may take, from connecting to the last byte (and each of undici's own timeouts). */
   requestTimeoutMs: number;
   /** Bodies larger than this fail with a `too-large` error naming the URL. */
   maxResponseBytes: number;

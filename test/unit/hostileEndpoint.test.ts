@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Agent } from 'undici';
 import { createContextService } from '../../src/context/contextService';
-import { HttpClient, HttpError, isLoopbackHost, transportAllowsToken } from '../../src/context/httpClient';
+import { HttpClient, HttpError, isLoopbackHost, loopbackOnlyLookup, transportAllowsToken } from '../../src/context/httpClient';
 import type { ContextService } from '../../src/shared/contextModel';
 import { FaultServer, behaviours, captureLog, sampleFeature } from './support/faultServer';
 
@@ -72,6 +72,19 @@ describe('hostile endpoint', function () {
     }
     assert.equal(transportAllowsToken(new URL('http://attacker.localhost:8080/')), false);
     assert.equal(transportAllowsToken(new URL('http://127.0.0.1:8080/')), true);
+  });
+
+  it('connects to localhost only at a loopback address', async () => {
+    const lookup = (options: dns.LookupOptions) =>
+      new Promise<unknown>((resolve, reject) =>
+        (loopbackOnlyLookup as unknown as (h: string, o: dns.LookupOptions, cb: (e: Error | null, ...r: unknown[]) => void) => void)('localhost', options, (error, ...result) =>
+          error ? reject(error) : resolve(result),
+        ),
+      );
+    const all = (await lookup({ all: true })) as [{ address: string }[]];
+    assert.ok(all[0].length > 0 && all[0].every((a) => isLoopbackHost(a.address)), JSON.stringify(all));
+    const one = (await lookup({})) as [string, number];
+    assert.equal(isLoopbackHost(one[0]), true, one[0]);
   });
 
   it('does not send the token over plain http to attacker.localhost, wherever that name points', async () => {
