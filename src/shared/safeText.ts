@@ -48,3 +48,18 @@ export function displayText(value: string, max: number): string {
 export function escapeIcons(value: string): string {
   return value.replace(/(\\)?\$\(([A-Za-z0-9~-]+)\)/g, (match, escaped: string | undefined) => (escaped ? match : `\\${match}`));
 }
+
+/**
+ * A copy of a JSON-like value (a view model) with {@link neutralizeText} applied to every string in it: the last
+ * guard before text reaches a webview, whatever path it took (a comment in the map, a file name, a message).
+ */
+export function neutralizeStrings<T>(value: T): T {
+  if (typeof value === 'string') return neutralizeText(value) as T;
+  if (Array.isArray(value)) return value.map((item) => neutralizeStrings(item)) as T;
+  if (value !== null && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) copy[key] = neutralizeStrings(item);
+    return copy as T;
+  }
+  return value;
+}

@@ -147,6 +147,26 @@ describe('hostile map', function () {
     });
   });
 
+  describe('context: in the editor', () => {
+    it('links context: only to a file the map may read', async () => {
+      const ws = copyFixture();
+      const client = await TestLspClient.start({ folders: [ws] });
+      try {
+        const mapFile = path.join(ws, '.customer-lens.yml');
+        const uri = client.open(mapFile, 'yaml');
+        const links = () => client.request<{ target?: string }[]>('textDocument/documentLink', { textDocument: { uri } });
+        assert.equal((await links()).length, 1, 'the fixture links its context file');
+        const good = fs.readFileSync(mapFile, 'utf8');
+        client.change(mapFile, good.replace('context: ./customer-context.json', 'context: /etc/passwd'));
+        await client.until(() => (client.diagnostics.get(uri) ?? []).some((d) => d.code === 'context-outside-workspace'), 'the error on context:');
+        assert.deepEqual(await links(), []);
+      } finally {
+        await client.stop();
+        fs.rmSync(ws, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('nesting', () => {
     it('refuses a map nested a million levels deep at once, where it gets too deep', async () => {
       for (const text of [`version: 1\nfeatures: ${'['.repeat(1_000_000)}`, `version: 1\nfeatures:\n${'- '.repeat(400_000)}x\n`]) {

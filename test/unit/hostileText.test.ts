@@ -9,6 +9,7 @@ import { parseMapFile } from '../../src/map/mapFile';
 import { codeLensTitle } from '../../src/server/codeLens';
 import { renderFeatureCard, type CardInput } from '../../src/server/hoverCard';
 import { parseContextResponse, type FeatureContext } from '../../src/shared/contextProtocol';
+import { neutralizeStrings } from '../../src/shared/safeText';
 import type { FileContextResult, FileFeature } from '../../src/shared/lspProtocol';
 import { captureLog, FaultServer } from './support/faultServer';
 import { iconsInLabel, unsafeCharactersIn } from './support/hostileChecks';
@@ -160,6 +161,15 @@ describe('hostile text: CodeLens and status bar labels', () => {
 });
 
 describe('hostile text: the sidebar view model', () => {
+  it('passes through one last guard before any webview: every string of a model neutralised, the rest untouched', () => {
+    const model = { state: 'ready', features: [{ id: 'a', purpose: 'safe\u202egnp.exe', count: 3, flags: [true, null], modules: [{ comment: '\u2066x\u2069 \u0007' }] }] };
+    const guarded = neutralizeStrings(model);
+    assert.deepEqual(unsafeCharactersIn(stringsIn(guarded).join('\n')), []);
+    assert.deepEqual(guarded.features[0]!.flags, [true, null]);
+    assert.equal(guarded.features[0]!.count, 3);
+    assert.equal(model.features[0]!.purpose, 'safe\u202egnp.exe', 'the original is not changed');
+  });
+
   it('carries no bidi or control characters, whether they came from the context, the map or an endpoint error', async () => {
     const payload = 'safe\u202egnp.exe \u2067x\u2069 \u0000nul \u001b[2J';
     // The map's strings as the map parser hands them on.
