@@ -11,7 +11,7 @@
 /** One folder or file name of a compiled pattern. */
 export type PatternSegment =
   | { kind: 'literal'; text: string }
-  | { kind: 'glob'; text: string }
+  | { kind: 'glob'; text: string; stars?: string[] }
   | { kind: 'globstar' };
 
 /** A pattern ready to be matched against root-relative paths. */
@@ -45,7 +45,30 @@ export function folderSegments(folder: string): string[] {
 function compileSegment(text: string): PatternSegment {
   if (text === '**') return { kind: 'globstar' };
   if (!/[*?]/.test(text)) return { kind: 'literal', text };
-  return { kind: 'glob', text: text.replace(/\*+/g, '*') };
+  const glob = text.replace(/\*+/g, '*');
+  // Without `?` (`*.ts`, `*test*`), the literal runs between the stars are all there is to find.
+  return glob.includes('?') ? { kind: 'glob', text: glob } : { kind: 'glob', text: glob, stars: glob.split('*') };
+}
+
+/**
+ * Whether a name matches a glob made of literal runs and `*` only (`runs` is the glob split at its stars): the first
+ * run starts the name, the last ends it, and each run between is found leftmost after the one before, which is
+ * always the best choice when only stars lie between them.
+ */
+function starsMatch(runs: readonly string[], name: string): boolean {
+  const first = runs[0]!;
+  const last = runs[runs.length - 1]!;
+  if (name.length < first.length + last.length || !name.startsWith(first) || !name.endsWith(last)) return false;
+  const end = name.length - last.length;
+  let at = first.length;
+  for (let i = 1; i < runs.length - 1; i++) {
+    const run = runs[i]!;
+    if (run === '') continue;
+    const found = name.indexOf(run, at);
+    if (found < 0 || found + run.length > end) return false;
+    at = found + run.length;
+  }
+  return true;
 }
 
 /**
@@ -105,7 +128,7 @@ export function compilePattern(pattern: string, base: readonly string[]): Compil
 
 function segmentMatches(segment: PatternSegment, name: string): boolean {
   if (segment.kind === 'literal') return segment.text === name;
-  if (segment.kind === 'glob') return globMatches(segment.text, name);
+  if (segment.kind === 'glob') return segment.stars ? starsMatch(segment.stars, name) : globMatches(segment.text, name);
   return true;
 }
 
@@ -127,9 +150,9 @@ function matchTail(p: CompiledPattern, path: readonly string[], isDir: boolean, 
   const last = p.segments[p.segments.length - 1];
   if (last.kind === 'glob') {
     // A wildcard last name ends on a file name (or, written with a trailing "/", on a folder with everything below).
-    if (!p.dirOnly) return !isDir && n > prefix && globMatches(last.text, path[n - 1]);
+    if (!p.dirOnly) return !isDir && n > prefix && segmentMatches(last, path[n - 1]);
     const end = isDir ? n : n - 1;
-    for (let i = prefix; i < end; i++) if (globMatches(last.text, path[i])) return true;
+    for (let i = prefix; i < end; i++) if (segmentMatches(last, path[i])) return true;
     return false;
   }
   // A literal last name matches a file of that name, or a folder of that name and everything below it.
