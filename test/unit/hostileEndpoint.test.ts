@@ -63,6 +63,8 @@ describe('hostile endpoint', function () {
     const after = await service.get(['checkout'], { budgetMs: 2000 });
     assert.equal(after.features.checkout?.name, 'Feature checkout');
     assert.equal(after.freshness.state, 'synced');
+    await service.dispose();
+    await fs.rm(dir, { recursive: true, force: true });
   });
 
   it('trusts loopback addresses, not names that merely end in .localhost', () => {

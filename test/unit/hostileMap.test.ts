@@ -56,6 +56,7 @@ describe('hostile map', function () {
       });
       assert.equal(result.signal, null, `check was still busy after ${Date.now() - started} ms`);
       assert.ok(Date.now() - started < 10_000);
+      fs.rmSync(root, { recursive: true, force: true });
     });
   });
 
@@ -93,10 +94,12 @@ describe('hostile map', function () {
     }
 
     it('refuses a link that leads out of the workspace', async () => {
-      const secret = path.join(workspace(), 'secret.json');
+      const elsewhere = workspace();
+      const secret = path.join(elsewhere, 'secret.json');
       fs.writeFileSync(secret, '{"version": 1, "features": [{"id": "a", "summary": "npm _authToken=abc"}]}');
       fs.symlinkSync(secret, path.join(root, 'context.json'));
       const { problem, contextFiles } = await contextProblem('./context.json');
+      fs.rmSync(elsewhere, { recursive: true, force: true });
       assert.deepEqual(contextFiles, []);
       assert.equal(problem?.code, 'context-outside-workspace');
     });

@@ -31,6 +31,7 @@ export class SidebarPages {
     private readonly server: Server,
     readonly origin: string,
     readonly browser: Browser,
+    private readonly outdir: string,
   ) {}
 
   static async start(): Promise<SidebarPages> {
@@ -61,7 +62,7 @@ export class SidebarPages {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return new SidebarPages(server, origin, await launchChromium());
+    return new SidebarPages(server, origin, await launchChromium(), outdir);
   }
 
   async open(kind: WebviewKind, viewport = { width: 320, height: 900 }): Promise<SidebarTab> {
@@ -75,6 +76,7 @@ export class SidebarPages {
   async close(): Promise<void> {
     await this.browser.close();
     await new Promise((resolve) => this.server.close(resolve));
+    fs.rmSync(this.outdir, { recursive: true, force: true });
   }
 }
 
