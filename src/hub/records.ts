@@ -95,6 +95,12 @@ export const quoteRecordSchema = z.object({
   account: accountRefSchema.optional(),
   date: isoDate,
   url: httpUrl.optional(),
+  /**
+   * The id of a problem record of the same source this quote is about (a Linear customer need on its issue). Such
+   * quotes give that problem its `customers` and `arr` (their accounts, joined like tickets') and show under its
+   * features.
+   */
+  problem: z.string().min(1).optional(),
 });
 
 export const hubRecordSchema = z.discriminatedUnion('kind', [
