@@ -270,7 +270,7 @@ export function computeFeatures(input: ComputationInput): FeatureContext[] {
     const quotes: Quote[] = [];
     const quoteCandidates = [
       ...tickets.filter((t) => t.record.text?.trim()).map((t) => ({ date: t.record.createdAt, id: t.record.id, build: () => ticketQuote(t, input) })),
-      ...(quotesBy.get(feature.id) ?? []).map((q) => ({ date: q.record.date, id: q.record.id, build: () => recordQuote(q, input, linkedQuoteIds.has(q)) })),
+      ...(quotesBy.get(feature.id) ?? []).filter((q) => q.record.text?.trim()).map((q) => ({ date: q.record.date, id: q.record.id, build: () => recordQuote(q, input, linkedQuoteIds.has(q)) })),
     ].sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || a.id.localeCompare(b.id));
     for (const candidate of quoteCandidates.slice(0, input.quotesPerFeature)) quotes.push(candidate.build());
 
@@ -310,7 +310,7 @@ function recordQuote(q: Sourced<QuoteRecord>, input: Pick<ComputationInput, 'acc
   const account = q.record.account ? (aboutAProblem ? input.accounts.lookup(q.record.account) : input.accounts.resolve(q.record.account, q.sourceId)) : undefined;
   return {
     id: q.record.id,
-    text: bound(q.record.text.trim()),
+    text: bound(q.record.text!.trim()),
     ...(q.record.author ? { author: bound(q.record.author, MAX_NAME_CHARS) } : {}),
     ...accountFields(account),
     date: q.record.date,

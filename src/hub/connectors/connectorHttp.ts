@@ -37,6 +37,8 @@ export interface ConnectorRequest {
    * wait in ms, or undefined when the answer is not one. Honoured like a 429 with Retry-After.
    */
   rateLimitWait?: (answer: { status: number; headers: Record<string, string>; text: string }) => number | undefined;
+  /** 4xx statuses the caller reads itself instead of getting a ConnectorError (a GraphQL API's 400 with its errors). */
+  accept?: number[];
 }
 
 /** A read that must be sent as a POST with a JSON body (a GraphQL query, a search): retried like a GET, as it changes nothing. */
@@ -200,6 +202,7 @@ export class ConnectorHttp {
         else await this.backoff(attempt, `status ${status}`);
         continue;
       }
+      if (req.accept?.includes(status)) return this.answer(target, status, responseHeaders, body);
       if (status === 401) throw new ConnectorError(`${target.origin} refused the credential (401); check the token's environment variable and its scopes`, 401);
       if (status === 403) throw new ConnectorError(`${target.origin}${target.pathname} answered 403 Forbidden; the token lacks a permission this source needs`, 403);
       if (status === 404) throw new ConnectorError(`${target.origin}${target.pathname} answered 404; check the source's settings (repository, account, baseUrl)`, 404);
@@ -207,23 +210,27 @@ export class ConnectorHttp {
         const said = vendorMessage(body);
         throw new ConnectorError(`${target.origin}${target.pathname} answered ${status}${said ? `: ${said}` : ''}`, status);
       }
-      return {
-        url: target.toString(),
-        status,
-        headers: responseHeaders,
-        notModified: status === 304,
-        etag: responseHeaders.etag,
-        next: nextLink(responseHeaders.link),
-        text: () => body.toString('utf8'),
-        json() {
-          try {
-            return JSON.parse(body.toString('utf8'));
-          } catch (error) {
-            throw new ConnectorError(`${target.origin}${target.pathname} sent invalid JSON (${error instanceof Error ? error.message : String(error)})`);
-          }
-        },
-      };
+      return this.answer(target, status, responseHeaders, body);
     }
+  }
+
+  private answer(target: URL, status: number, headers: Record<string, string>, body: Buffer): ConnectorResponse {
+    return {
+      url: target.toString(),
+      status,
+      headers,
+      notModified: status === 304,
+      etag: headers.etag,
+      next: nextLink(headers.link),
+      text: () => body.toString('utf8'),
+      json() {
+        try {
+          return JSON.parse(body.toString('utf8'));
+        } catch (error) {
+          throw new ConnectorError(`${target.origin}${target.pathname} sent invalid JSON (${error instanceof Error ? error.message : String(error)})`);
+        }
+      },
+    };
   }
 
   /** How long a rate-limit answer asks to wait, or undefined when the answer is not one. */
