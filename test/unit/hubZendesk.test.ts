@@ -4,6 +4,8 @@
 // fails half way and resumes from its cursor without losing or doubling anything. On both engines.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import type { ConnectorHttp } from '../../src/hub/connectors/connectorHttp';
+import { zendeskConnector, zendeskOptionsSchema } from '../../src/hub/connectors/zendesk';
 import type { HubDatabase } from '../../src/hub/database';
 import { recomputeDocuments } from '../../src/hub/documents';
 import { loadHubConfig, type HubConfig } from '../../src/hub/hubConfig';
@@ -230,3 +232,16 @@ for (const engine of engines) {
     });
   });
 }
+
+describe('zendesk connector options', () => {
+  it('reads https://SUBDOMAIN.zendesk.com when the config gives a subdomain and no baseUrl', async () => {
+    const options = zendeskOptionsSchema.parse({ subdomain: 'acme', email: EMAIL, token: { env: 'ZD_TOKEN' } });
+    const urls: string[] = [];
+    const http = { get: async (url: string) => (urls.push(url), Promise.reject(new Error('stop here'))) } as unknown as ConnectorHttp;
+    const context = { sourceId: 'support', configDir: '.', http, secret: () => TOKEN, signal: new AbortController().signal, log: () => undefined, now: Date.now };
+    for (const stream of zendeskConnector.create(options, context)) {
+      await assert.rejects(stream.read(undefined)[Symbol.asyncIterator]().next(), /stop here/);
+    }
+    assert.deepEqual(urls, ['https://acme.zendesk.com/api/v2/incremental/organizations.json?start_time=0', 'https://acme.zendesk.com/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=1000']);
+  });
+});

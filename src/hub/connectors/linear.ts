@@ -20,7 +20,9 @@ import { baseUrlSchema, currencySchema, envRefSchema } from './connectorOptions'
 export const linearOptionsSchema = z.strictObject({
   token: envRefSchema('LINEAR_API_KEY', 'A personal API key (lin_api_…) or an OAuth access token with the `read` scope.'),
   baseUrl: baseUrlSchema('https://api.linear.app/graphql', 'The GraphQL endpoint.'),
-  labels: z.array(z.string().min(1)).min(1, { message: 'name at least one label, e.g. [customer]: issues carrying it are problems' }).meta({ description: 'Issues carrying all of these labels are problems.' }),
+  labels: z
+    .array(z.string().min(1), { error: 'list the labels whose issues are problems, e.g. labels: [customer]' })
+    .min(1, { message: 'name at least one label, e.g. [customer]: issues carrying it are problems' }).meta({ description: 'Issues carrying all of these labels are problems.' }),
   currency: currencySchema.meta({ description: 'The currency of customers\' revenue.' }),
   externalIdName: z.string().min(1).default('external_id').meta({ description: 'The name under which a customer\'s first external id joins other sources\' accounts (`accounts.externalIds`).' }),
 });

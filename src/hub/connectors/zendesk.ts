@@ -16,7 +16,7 @@
 import { z } from 'zod';
 import type { AccountRecord, TicketRecord } from '../records';
 import { ConnectorError, type ConnectorContext, type ConnectorDefinition, type Cursor, type StreamPage } from './connector';
-import { baseUrlSchema, currencySchema, envRefSchema, trimBase } from './connectorOptions';
+import { currencySchema, envRefSchema, trimBase } from './connectorOptions';
 
 export const zendeskOptionsSchema = z
   .strictObject({
@@ -25,13 +25,16 @@ export const zendeskOptionsSchema = z
       .regex(/^[a-z0-9][a-z0-9-]*$/i, { message: 'expected the account\'s subdomain, e.g. "acme" for https://acme.zendesk.com' })
       .optional()
       .meta({ description: 'The Zendesk account: "acme" reads https://acme.zendesk.com.' }),
-    baseUrl: baseUrlSchema('https://SUBDOMAIN.zendesk.com', 'The account\'s URL instead of `subdomain` (a host-mapped domain, a proxy).').optional(),
+    baseUrl: z
+      .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://acme.zendesk.com' })
+      .optional()
+      .meta({ description: 'The account\'s URL instead of `subdomain` (a host-mapped domain, a proxy).' }),
     email: z.email({ message: 'expected the e-mail address of the agent the API token belongs to' }).optional().meta({ description: 'With an API token: the agent it belongs to. Leave out for an OAuth access token.' }),
     token: envRefSchema('ZENDESK_API_TOKEN', 'An API token (with `email`) or an OAuth access token with the `read` scope; incremental exports need an admin.'),
-    arrField: z.string().min(1).optional().meta({ description: 'The organization field (its key) holding the account\'s annual recurring revenue.' }),
-    currencyField: z.string().min(1).optional().meta({ description: 'The organization field holding the ARR\'s currency; else `currency`.' }),
+    arrField: z.string().min(1, { message: 'name the organization field (its key) that holds ARR' }).optional().meta({ description: 'The organization field (its key) holding the account\'s annual recurring revenue.' }),
+    currencyField: z.string().min(1, { message: 'name the organization field (its key) that holds the currency' }).optional().meta({ description: 'The organization field holding the ARR\'s currency; else `currency`.' }),
     currency: currencySchema.meta({ description: 'The currency of `arrField` when no `currencyField` says otherwise.' }),
-    segmentField: z.string().min(1).optional().meta({ description: 'The organization field holding the account\'s segment (plan, tier).' }),
+    segmentField: z.string().min(1, { message: 'name the organization field (its key) that holds the segment' }).optional().meta({ description: 'The organization field holding the account\'s segment (plan, tier).' }),
     externalIdFields: z.array(z.string().min(1)).optional().meta({ description: 'Organization fields (or `external_id`) carried as external ids under their own name, for `accounts.externalIds`.' }),
     since: z
       .string()
