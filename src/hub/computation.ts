@@ -95,10 +95,13 @@ export function ticketProblems(tickets: readonly Sourced<TicketRecord>[], input:
   for (const [key, members] of groups) {
     members.sort(newestFirst);
     const newest = members[0]!;
-    // The title most of its tickets carry (the newest of those on a tie): one lower-cased ticket does not rename it.
+    // The ticket that is the problem itself (a Zendesk problem ticket, its incidents grouped under it) names and links
+    // it; else the title most of its tickets carry (the newest of those on a tie): one lower-cased ticket does not
+    // rename it.
     const titles = new Map<string, number>();
     for (const t of members) titles.set(t.record.title, (titles.get(t.record.title) ?? 0) + 1);
-    const title = [...titles].reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
+    const own = members.find((t) => t.record.problem !== undefined && t.record.problem === `${t.sourceId}#${t.record.id}`);
+    const title = own?.record.title ?? [...titles].reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
     const figures = accountFigures(members.map((t) => ({ ref: t.record.account, sourceId: t.sourceId })), input.accounts);
     const priority = members.reduce<TicketRecord['priority']>(
       (best, t) => (t.record.priority !== undefined && (best === undefined || priorityRank[t.record.priority] > priorityRank[best]) ? t.record.priority : best),
@@ -126,7 +129,7 @@ export function ticketProblems(tickets: readonly Sourced<TicketRecord>[], input:
       status,
       ...(trend !== undefined ? { trend } : {}),
       source: bound(sourceNames.join(', '), MAX_NAME_CHARS),
-      ...(members.find((t) => t.record.url)?.record.url ? { url: members.find((t) => t.record.url)!.record.url } : {}),
+      ...((own?.record.url ?? members.find((t) => t.record.url)?.record.url) ? { url: own?.record.url ?? members.find((t) => t.record.url)!.record.url } : {}),
       updatedAt: newest.record.updatedAt,
     });
   }

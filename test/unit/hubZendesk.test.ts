@@ -121,7 +121,9 @@ for (const engine of engines) {
       // highest priority urgent → critical, open while ticket 1 is open.
       const grouped = checkout.problems![0]!;
       assert.equal(grouped.id, 'support#1');
-      assert.equal(grouped.title, 'Card rejected at checkout'); // three titles once each: the newest ticket's
+      // Three titles once each: the problem ticket's names the problem (not the newest incident's), and links it.
+      assert.equal(grouped.title, 'Checkout fails with 3-D Secure');
+      assert.equal(grouped.url, `${fake.url}/agent/tickets/1`);
       assert.equal(grouped.customers, 2);
       assert.equal(grouped.mentions, 3);
       assert.equal(grouped.arr, 140000);
