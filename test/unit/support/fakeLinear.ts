@@ -25,6 +25,8 @@ export interface FakeLinearIssue {
   completedAt?: string | null;
   canceledAt?: string | null;
   archivedAt?: string | null;
+  /** The issue's page in Linear; else one in a made-up workspace. */
+  url?: string;
 }
 
 export interface FakeLinearCustomer {
@@ -94,7 +96,7 @@ function renderIssue(i: FakeLinearIssue, labelIds: string[]): unknown {
     reactionData: [],
     labelIds,
     integrationSourceType: null,
-    url: `https://linear.app/acme/issue/${i.identifier}/${i.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+    url: i.url ?? `https://linear.app/acme/issue/${i.identifier}/${i.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
     identifier: i.identifier,
     priorityLabel: ['No priority', 'Urgent', 'High', 'Medium', 'Low'][i.priority],
     previousIdentifiers: [],
