@@ -163,6 +163,22 @@ for (const engine of engines) {
       assert.equal(await count('conversations'), 400);
     });
 
+    it('waits out a 429 with Retry-After, and keeps to the default budget of 10,000 calls a minute in 10-second windows', async () => {
+      assert.deepEqual(source().budget, { requests: 1666, perSeconds: 10 });
+      let limited = false;
+      fake.faults.push((req) => {
+        if (limited || req.pathname !== '/conversations/search') return undefined;
+        limited = true;
+        return { status: 429, headers: { 'retry-after': '1' }, body: { type: 'error.list', errors: [{ code: 'rate_limit_exceeded', message: 'Exceeded rate limit' }] } };
+      });
+      const started = Date.now();
+      const outcome = await syncSource(source(), env, { force: true });
+      assert.equal(outcome.status, 'ok', JSON.stringify(outcome));
+      assert.ok(Date.now() - started >= 1000, 'waited for Retry-After');
+      assert.deepEqual(searches().map((r) => r.status), [429, 200, 200, 200]);
+      assert.equal(await count('conversations'), 400);
+    });
+
     it('fails a page half way, then resumes from the cursor: nothing lost, nothing doubled', async () => {
       fake.faults.push((req) => (req.pathname === '/conversations/search' && searches().length >= 2 ? { status: 500, body: { type: 'error.list', errors: [{ code: 'server_error', message: 'Server Error' }] } } : undefined));
       const failed = await syncSource(source(), env, { force: true });
@@ -197,6 +213,12 @@ for (const engine of engines) {
       const forbidden = await syncSource(source(), env, { force: true });
       assert.match(forbidden.status === 'failed' ? forbidden.error : '', /answered 403 Forbidden; the token lacks a permission/);
       assert.equal(fake.requests.length, 1);
+    });
+
+    it('says which variable to set when the token is missing', async () => {
+      const outcome = await syncSource(source(), { ...env, env: {} }, { force: true });
+      assert.match(outcome.status === 'failed' ? outcome.error : '', /the environment variable INTERCOM_TOKEN is not set; export an Intercom access token in it/);
+      assert.equal(fake.requests.length, 0);
     });
   });
 }

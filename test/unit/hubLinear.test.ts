@@ -202,6 +202,35 @@ for (const engine of engines) {
       assert.deepEqual(after!.cursor, { since: at(120) });
     });
 
+    it('waits out a plain HTTP 429 with Retry-After, and keeps to the default budget of 5,000 requests an hour', async () => {
+      assert.deepEqual(source().budget, { requests: 5000, perSeconds: 3600 });
+      let limited = false;
+      linear.faults.push((req) => {
+        if (limited || !/query issues\b/.test((req.body as { query?: string }).query ?? '')) return undefined;
+        limited = true;
+        return { status: 429, headers: { 'retry-after': '1' }, body: { errors: [{ message: 'Too many requests', extensions: { code: 'RATELIMITED' } }] } };
+      });
+      const started = Date.now();
+      const outcome = await syncSource(source(), env, { force: true });
+      assert.equal(outcome.status, 'ok', JSON.stringify(outcome));
+      assert.ok(Date.now() - started >= 1000, 'waited for Retry-After');
+      assert.deepEqual(issueQueries().map((r) => r.status), [429, 200, 200, 200]);
+      assert.equal(await count('issues'), 120);
+    });
+
+    it('says when the key lacks a permission (FORBIDDEN) or is missing, without retrying', async () => {
+      linear.faults.push(() => ({ status: 400, body: { errors: [{ message: 'You do not have access to customers', extensions: { code: 'FORBIDDEN', userError: true } }] } }));
+      const forbidden = await syncSource(source(), env, { force: true });
+      assert.match(forbidden.status === 'failed' ? forbidden.error : '', /answered FORBIDDEN \(You do not have access to customers\); the token lacks a permission this source needs/);
+      assert.equal(linear.requests.length, 1);
+
+      linear.faults.length = 0;
+      linear.requests.length = 0;
+      const missing = await syncSource(source(), { ...env, env: {} }, { force: true });
+      assert.match(missing.status === 'failed' ? missing.error : '', /the environment variable LINEAR_KEY is not set; export a Linear API key in it/);
+      assert.equal(linear.requests.length, 0);
+    });
+
     it('says when the key is refused (AUTHENTICATION_ERROR), without retrying or logging it', async () => {
       env = { ...env, env: { LINEAR_KEY: 'lin_api_wrong' } };
       const refused = await syncSource(source(), env, { force: true });
