@@ -63,7 +63,8 @@ const bundles = [
     ...nodeDefaults,
     entryPoints: ['src/hub/hubCli.ts'],
     outfile: 'dist/hub/hub.js',
-    external: ['@electric-sql/pglite', 'pg', 'pg-native'],
+    // Vendor SDKs are runtime dependencies too, loaded from node_modules by the connectors that use them.
+    external: ['@electric-sql/pglite', 'pg', 'pg-native', '@linear/sdk', 'intercom-client'],
   },
   {
     bundle: true,

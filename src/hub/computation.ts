@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { FeatureContext, Problem, Quote, UsageMetric } from '../shared/contextProtocol';
 import type { AccountDirectory, JoinedAccount } from './accounts';
 import type { HubFeature } from './hubConfig';
-import type { ProblemRecord, QuoteRecord, TicketRecord, UsageRecord } from './records';
+import type { AccountRef, ProblemRecord, QuoteRecord, TicketRecord, UsageRecord } from './records';
 
 export interface Sourced<R> {
   sourceId: string;
@@ -95,27 +95,14 @@ export function ticketProblems(tickets: readonly Sourced<TicketRecord>[], input:
   for (const [key, members] of groups) {
     members.sort(newestFirst);
     const newest = members[0]!;
-    // The title most of its tickets carry (the newest of those on a tie): one lower-cased ticket does not rename it.
+    // The ticket that is the problem itself (a Zendesk problem ticket, its incidents grouped under it) names and links
+    // it; else the title most of its tickets carry (the newest of those on a tie): one lower-cased ticket does not
+    // rename it.
     const titles = new Map<string, number>();
     for (const t of members) titles.set(t.record.title, (titles.get(t.record.title) ?? 0) + 1);
-    const title = [...titles].reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
-    const accounts = new Map<string, JoinedAccount | undefined>();
-    for (const t of members) {
-      if (!t.record.account) continue;
-      const account = input.accounts.resolve(t.record.account, t.sourceId);
-      const id = account?.key ?? `ref:${(t.record.account.key ?? t.record.account.domain ?? '').toLowerCase()}`;
-      accounts.set(id, account);
-    }
-    const byCurrency = new Map<string, { sum: number; count: number }>();
-    for (const account of accounts.values()) {
-      if (account?.arr === undefined || !account.currency) continue;
-      const entry = byCurrency.get(account.currency) ?? { sum: 0, count: 0 };
-      entry.sum += account.arr;
-      entry.count++;
-      byCurrency.set(account.currency, entry);
-    }
-    // One currency is shown as `arr`: the one most affected customers pay in; the others are named in `detail`.
-    const currencies = [...byCurrency].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
+    const own = members.find((t) => t.record.problem !== undefined && t.record.problem === `${t.sourceId}#${t.record.id}`);
+    const title = own?.record.title ?? [...titles].reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
+    const figures = accountFigures(members.map((t) => ({ ref: t.record.account, sourceId: t.sourceId })), input.accounts);
     const priority = members.reduce<TicketRecord['priority']>(
       (best, t) => (t.record.priority !== undefined && (best === undefined || priorityRank[t.record.priority] > priorityRank[best]) ? t.record.priority : best),
       undefined,
@@ -130,35 +117,68 @@ export function ticketProblems(tickets: readonly Sourced<TicketRecord>[], input:
       else if (age >= periodMs && age < 2 * periodMs) previous++;
     }
     const trend = changeRatio(current, previous);
-    const others = currencies.slice(1).map(([currency, { sum, count }]) => `${formatAmount(sum)} ${currency} from ${count} ${count === 1 ? 'customer' : 'customers'}`);
     const sourceNames = [...new Set(members.map((t) => t.sourceName))].sort();
     problems.push({
       id: problemId(key),
       title: bound(title, MAX_TITLE_CHARS),
-      ...(others.length > 0 ? { detail: `Also ${others.join(', ')}.` } : {}),
-      customers: accounts.size,
+      ...(figures.others ? { detail: figures.others } : {}),
+      customers: figures.customers,
       mentions: members.length,
-      ...(currencies.length > 0 ? { arr: Math.round(currencies[0]![1].sum * 100) / 100, currency: currencies[0]![0] } : {}),
+      ...(figures.arr !== undefined ? { arr: figures.arr, currency: figures.currency } : {}),
       ...(priority !== undefined ? { severity: severityOfPriority[priority] } : {}),
       status,
       ...(trend !== undefined ? { trend } : {}),
       source: bound(sourceNames.join(', '), MAX_NAME_CHARS),
-      ...(members.find((t) => t.record.url)?.record.url ? { url: members.find((t) => t.record.url)!.record.url } : {}),
+      ...((own?.record.url ?? members.find((t) => t.record.url)?.record.url) ? { url: own?.record.url ?? members.find((t) => t.record.url)!.record.url } : {}),
       updatedAt: newest.record.updatedAt,
     });
   }
   return problems;
 }
 
-function recordProblem(p: Sourced<ProblemRecord>): Problem {
+/**
+ * Distinct accounts among references (unmatched ones count by their key) and the sum of their ARR per currency: the
+ * currency most of them pay in is `arr`/`currency`, the others are named in `others` (never adding dollars to euros).
+ */
+function accountFigures(refs: ReadonlyArray<{ ref: AccountRef | undefined; sourceId: string }>, directory: AccountDirectory): { customers: number; arr?: number; currency?: string; others?: string } {
+  const accounts = new Map<string, JoinedAccount | undefined>();
+  for (const { ref, sourceId } of refs) {
+    if (!ref) continue;
+    const account = directory.resolve(ref, sourceId);
+    const id = account?.key ?? `ref:${(ref.key ?? ref.domain ?? '').toLowerCase()}`;
+    accounts.set(id, account);
+  }
+  const byCurrency = new Map<string, { sum: number; count: number }>();
+  for (const account of accounts.values()) {
+    if (account?.arr === undefined || !account.currency) continue;
+    const entry = byCurrency.get(account.currency) ?? { sum: 0, count: 0 };
+    entry.sum += account.arr;
+    entry.count++;
+    byCurrency.set(account.currency, entry);
+  }
+  const currencies = [...byCurrency].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
+  const others = currencies.slice(1).map(([currency, { sum, count }]) => `${formatAmount(sum)} ${currency} from ${count} ${count === 1 ? 'customer' : 'customers'}`);
+  return {
+    customers: accounts.size,
+    ...(currencies.length > 0 ? { arr: Math.round(currencies[0]![1].sum * 100) / 100, currency: currencies[0]![0] } : {}),
+    ...(others.length > 0 ? { others: `Also ${others.join(', ')}.` } : {}),
+  };
+}
+
+/** A problem from a tool that has them; quotes linked to it (customer needs) give its customers and ARR. */
+function recordProblem(p: Sourced<ProblemRecord>, linked: readonly Sourced<QuoteRecord>[], directory: AccountDirectory): Problem {
   const r = p.record;
+  const figures = linked.length > 0 ? accountFigures(linked.map((q) => ({ ref: q.record.account, sourceId: q.sourceId })), directory) : undefined;
+  const customers = figures ? figures.customers : r.customers;
+  const arr = figures ? (figures.arr !== undefined ? { arr: figures.arr, currency: figures.currency! } : undefined) : r.arr !== undefined && r.currency ? { arr: r.arr, currency: r.currency } : undefined;
+  const detail = [r.detail ? bound(r.detail, MAX_DETAIL_CHARS - 200) : undefined, figures?.others].filter((d) => d !== undefined).join('\n\n');
   return {
     id: r.id,
     title: bound(r.title, MAX_TITLE_CHARS),
-    ...(r.detail ? { detail: bound(r.detail, MAX_DETAIL_CHARS) } : {}),
-    ...(r.customers !== undefined ? { customers: r.customers } : {}),
-    mentions: r.mentions,
-    ...(r.arr !== undefined && r.currency ? { arr: r.arr, currency: r.currency } : {}),
+    ...(detail ? { detail } : {}),
+    ...(customers !== undefined ? { customers } : {}),
+    mentions: Math.max(r.mentions, linked.length),
+    ...(arr ? arr : {}),
     ...(r.severity ? { severity: r.severity } : {}),
     status: r.status,
     source: p.sourceName,
@@ -224,8 +244,19 @@ export function computeFeatures(input: ComputationInput): FeatureContext[] {
   for (const t of input.tickets) for (const f of featuresOf(t.record.tags)) push(ticketsBy, f.id, t);
   const problemsBy = new Map<string, Sourced<ProblemRecord>[]>();
   for (const p of input.problems) for (const f of featuresOf(p.record.tags)) push(problemsBy, f.id, p);
+  // Quotes about a problem of their source count toward it and show under its features too.
+  const problemKey = (sourceId: string, id: string) => `${sourceId}\u0000${id}`;
+  const problemByKey = new Map(input.problems.map((p) => [problemKey(p.sourceId, p.record.id), p]));
+  const linkedQuotes = new Map<string, Sourced<QuoteRecord>[]>();
   const quotesBy = new Map<string, Sourced<QuoteRecord>[]>();
-  for (const q of input.quotes) for (const f of featuresOf(q.record.tags)) push(quotesBy, f.id, q);
+  for (const q of input.quotes) {
+    const about = q.record.problem !== undefined ? problemByKey.get(problemKey(q.sourceId, q.record.problem)) : undefined;
+    if (about) push(linkedQuotes, problemKey(about.sourceId, about.record.id), q);
+    const tags = about ? [...q.record.tags, ...about.record.tags] : q.record.tags;
+    for (const f of featuresOf(tags)) push(quotesBy, f.id, q);
+  }
+  const problemQuotes = (p: Sourced<ProblemRecord>) => linkedQuotes.get(problemKey(p.sourceId, p.record.id)) ?? [];
+  const linkedQuoteIds = new Set([...linkedQuotes.values()].flat());
   const usageBy = new Map<string, Map<string, number>>();
   for (const u of input.usage) {
     const days = usageBy.get(u.record.event) ?? new Map<string, number>();
@@ -235,12 +266,14 @@ export function computeFeatures(input: ComputationInput): FeatureContext[] {
 
   return input.features.map((feature) => {
     const tickets = ticketsBy.get(feature.id) ?? [];
-    const problems = [...ticketProblems(tickets, input), ...(problemsBy.get(feature.id) ?? []).map(recordProblem)].sort(rankProblems).slice(0, input.problemsPerFeature);
+    const problems = [...ticketProblems(tickets, input), ...(problemsBy.get(feature.id) ?? []).map((p) => recordProblem(p, problemQuotes(p), input.accounts))]
+      .sort(rankProblems)
+      .slice(0, input.problemsPerFeature);
 
     const quotes: Quote[] = [];
     const quoteCandidates = [
       ...tickets.filter((t) => t.record.text?.trim()).map((t) => ({ date: t.record.createdAt, id: t.record.id, build: () => ticketQuote(t, input) })),
-      ...(quotesBy.get(feature.id) ?? []).map((q) => ({ date: q.record.date, id: q.record.id, build: () => recordQuote(q, input) })),
+      ...(quotesBy.get(feature.id) ?? []).filter((q) => q.record.text?.trim()).map((q) => ({ date: q.record.date, id: q.record.id, build: () => recordQuote(q, input, linkedQuoteIds.has(q)) })),
     ].sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || a.id.localeCompare(b.id));
     for (const candidate of quoteCandidates.slice(0, input.quotesPerFeature)) quotes.push(candidate.build());
 
@@ -275,11 +308,12 @@ function ticketQuote(t: Sourced<TicketRecord>, input: Pick<ComputationInput, 'ac
   };
 }
 
-function recordQuote(q: Sourced<QuoteRecord>, input: Pick<ComputationInput, 'accounts'>): Quote {
-  const account = q.record.account ? input.accounts.resolve(q.record.account, q.sourceId) : undefined;
+function recordQuote(q: Sourced<QuoteRecord>, input: Pick<ComputationInput, 'accounts'>, aboutAProblem: boolean): Quote {
+  // A quote about a problem was resolved once already (for the problem's customers); do not count a miss twice.
+  const account = q.record.account ? (aboutAProblem ? input.accounts.lookup(q.record.account) : input.accounts.resolve(q.record.account, q.sourceId)) : undefined;
   return {
     id: q.record.id,
-    text: bound(q.record.text.trim()),
+    text: bound(q.record.text!.trim()),
     ...(q.record.author ? { author: bound(q.record.author, MAX_NAME_CHARS) } : {}),
     ...accountFields(account),
     date: q.record.date,

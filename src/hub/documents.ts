@@ -10,7 +10,7 @@ import type { HubConfig } from './hubConfig';
 import type { AccountRecord, ProblemRecord, QuoteRecord, TicketRecord, UsageRecord } from './records';
 
 /** Bump when a computation rule changes, so every hub recomputes once after an upgrade. */
-export const COMPUTATION_VERSION = 1;
+export const COMPUTATION_VERSION = 2;
 
 const DOCS_LOCK = 0x636c6864;
 

@@ -89,13 +89,20 @@ export const usageRecordSchema = z.object({
 export const quoteRecordSchema = z.object({
   kind: z.literal('quote'),
   id: z.string().min(1),
-  text: z.string().min(1),
+  /** What the customer said. Only a quote about a `problem` may have none (a customer need recorded without words). */
+  text: z.string().min(1).optional(),
   tags: z.array(z.string()),
   author: z.string().optional(),
   account: accountRefSchema.optional(),
   date: isoDate,
   url: httpUrl.optional(),
-});
+  /**
+   * The id of a problem record of the same source this quote is about (a Linear customer need on its issue). Such
+   * quotes give that problem its `customers` and `arr` (their accounts, joined like tickets') and show under its
+   * features.
+   */
+  problem: z.string().min(1).optional(),
+}).refine((q) => q.text !== undefined || q.problem !== undefined, { message: 'a quote needs a text (unless it is about a problem)', path: ['text'] });
 
 export const hubRecordSchema = z.discriminatedUnion('kind', [
   ticketRecordSchema,

@@ -1,7 +1,7 @@
 // `npm run demo [-- --port 8080]`: installs code-server (once), builds and packages the extension, installs the
 // .vsix, serves the sample workspace's customer context through the Customer Lens Hub (fed from the CSV exports in
-// test/fixtures/storefront-hub, on the embedded database), and opens the sample workspace in code-server. Prints
-// the URL; Ctrl+C stops everything.
+// test/fixtures/storefront-hub and from recorded Zendesk and Linear answers replayed on 127.0.0.1, on the embedded
+// database), and opens the sample workspace in code-server. Prints the URL; Ctrl+C stops everything.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +10,7 @@ import { freshDirs, installExtension, startCodeServer, type CodeServer } from '.
 import { ensureRuntime } from './installRuntime';
 import { copyWorkspace, repoRoot, sampleWorkspace, vscodeTestDir } from './paths';
 import { runScript, spawnGroup, stoppingOnSignal } from './processGroup';
+import { startVendorReplay, writeDemoHubConfig } from './vendorReplay';
 
 const { values: options } = parseArgs({ options: { port: { type: 'string', default: '0' } } });
 
@@ -54,8 +55,11 @@ async function main(): Promise<number> {
   await installExtension(runtime, dirs, vsix, path.join(demoDir, 'install-extension.log'));
   const workspace = copyWorkspace(sampleWorkspace, demoDir);
 
-  say('Starting the hub on the sample\'s CSV exports (the embedded database takes a few seconds to open)...');
-  const endpoint = await startHub(path.join(repoRoot, 'test', 'fixtures', 'storefront-hub', 'customer-lens-hub.yml'), path.join(demoDir, 'hub-database'));
+  say('Starting the hub on the sample\'s CSV exports and recorded Zendesk and Linear answers (the embedded database takes a few seconds to open)...');
+  // Zendesk and Linear cannot be reached from here: their recorded answers are replayed on 127.0.0.1, in this process.
+  const replay = await startVendorReplay();
+  const hubConfig = writeDemoHubConfig(replay, path.join(demoDir, 'hub'));
+  const endpoint = await startHub(hubConfig, path.join(demoDir, 'hub-database'), replay.env);
   const server = await startCodeServer({
     runtime,
     dirs,
@@ -72,7 +76,7 @@ async function main(): Promise<number> {
   say(`Workspace: ${workspace} (a copy of test/fixtures/storefront; edit it freely)`);
   say(
     endpoint
-      ? `Customer context: the hub at ${endpoint} (customerLens.endpoint), computed from test/fixtures/storefront-hub/exports/*.csv`
+      ? `Customer context: the hub at ${endpoint} (customerLens.endpoint), computed from test/fixtures/storefront-hub/exports/*.csv and the Zendesk and Linear answers recorded in test/fixtures/storefront-hub/recorded/, replayed at ${replay.zendesk.url} and ${replay.linear.url}`
       : 'Customer context: customer-context.json, named by the map (no endpoint)',
   );
   say('It opens on the sample\'s README, which says where to start: open src/checkout/couponStep.ts, hover `applyCoupon`, open the Customer Lens view in the activity bar.');
@@ -98,11 +102,12 @@ function demoUrl(server: CodeServer, workspace: string): string {
  * Starts `customer-lens hub serve` on a free port and returns its URL, or undefined (with the reason printed) when
  * the built CLI cannot serve: the demo then shows the context file instead of pretending to have an endpoint.
  */
-async function startHub(config: string, database: string): Promise<string | undefined> {
+async function startHub(config: string, database: string, env: Record<string, string>): Promise<string | undefined> {
   const cli = path.join(repoRoot, 'dist', 'cli', 'customerLens.js');
   let announced: (url: string) => void = () => undefined;
   const url = new Promise<string>((resolve) => (announced = resolve));
   const hub = spawnGroup(process.execPath, [cli, 'hub', 'serve', '--config', config, '--database', database, '--port', '0'], {
+    env: { ...process.env, ...env },
     logFile: path.join(vscodeTestDir, 'demo', 'hub.log'),
     onLine: (line) => {
       const match = /\bat (https?:\/\/\S+)$/.exec(line);

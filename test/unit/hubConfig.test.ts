@@ -33,7 +33,7 @@ unknown: 1
       /^hub\.yml:6:11: sources\[1\]\.id: "tickets" is already the id of sources\[0\]; ids must be unique$/,
       /^hub\.yml:7:42: sources\[2\]\.repo: expected "owner\/name", e\.g\. "acme\/shop"$/,
       /^hub\.yml:7:61: sources\[2\]\.token: write \{ env: NAME \}: credentials come from the environment, never from the config file$/,
-      /^hub\.yml:8:20: sources\[3\]\.kind: unknown kind "zendesk-classic"; the hub knows csv-tickets, csv-accounts, csv-usage, github-issues$/,
+      /^hub\.yml:8:20: sources\[3\]\.kind: unknown kind "zendesk-classic"; the hub knows csv-tickets, csv-accounts, csv-usage, github-issues(, [a-z-]+)*$/,
       /^hub\.yml:10:11: features\[0\]\.id: a feature id uses lowercase letters/,
       /^hub\.yml:11:1: the config: unknown key "unknown"$/,
     ]) {
@@ -41,6 +41,43 @@ unknown: 1
     }
     assert.match(result.err, /\d+ errors in hub\.yml; fix them and run again$/);
     assert.doesNotMatch(result.err, /ghp_literal_secret/);
+  });
+
+  it('validates the zendesk, intercom and linear keys at their positions', async () => {
+    const result = await check(`version: 1
+sources:
+  - id: zd
+    kind: zendesk
+    token: { env: ZENDESK_API_TOKEN }
+    arrField: ""
+  - id: ic
+    kind: intercom
+    token: { env: INTERCOM_TOKEN }
+    baseUrl: ftp://api.intercom.io
+  - id: ln
+    kind: linear
+    token: { env: LINEAR_API_KEY }
+    labels: customer
+  - id: ln2
+    kind: linear
+    token: lin_api_literal_secret
+    lables: [customer]
+features:
+  - { id: checkout, tags: [checkout] }
+`);
+    assert.equal(result.code, 1);
+    const lines = result.err.split('\n');
+    for (const expected of [
+      /^hub\.yml:3:5: sources\[0\]: give `subdomain: acme` \(for https:\/\/acme\.zendesk\.com\) or `baseUrl`$/,
+      /^hub\.yml:6:15: sources\[0\]\.arrField: name the organization field \(its key\) that holds ARR$/,
+      /^hub\.yml:10:14: sources\[1\]\.baseUrl: expected an http\(s\) URL such as https:\/\/api\.intercom\.io$/,
+      /^hub\.yml:14:13: sources\[2\]\.labels: list the labels whose issues are problems, e\.g\. labels: \[customer\]$/,
+      /^hub\.yml:17:12: sources\[3\]\.token: write \{ env: NAME \}: credentials come from the environment/,
+      /^hub\.yml:18:5: sources\[3\]: unknown key "lables"$/,
+    ]) {
+      assert.ok(lines.some((line) => expected.test(line)), `${expected} in:\n${result.err}`);
+    }
+    assert.doesNotMatch(result.err, /lin_api_literal_secret/);
   });
 
   it('reads features from the maps it names, and reports a broken map at its own positions', async () => {

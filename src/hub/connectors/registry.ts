@@ -4,12 +4,18 @@ import { csvAccountsConnector } from './csvAccounts';
 import { csvTicketsConnector } from './csvTickets';
 import { csvUsageConnector } from './csvUsage';
 import { githubIssuesConnector } from './githubIssues';
+import { intercomConnector } from './intercom';
+import { linearConnector } from './linear';
+import { zendeskConnector } from './zendesk';
 
 export const connectors: readonly ConnectorDefinition<never>[] = [
   csvTicketsConnector,
   csvAccountsConnector,
   csvUsageConnector,
   githubIssuesConnector,
+  zendeskConnector,
+  intercomConnector,
+  linearConnector,
 ] as unknown as ConnectorDefinition<never>[];
 
 export function connectorFor(kind: string): ConnectorDefinition<unknown> | undefined {
