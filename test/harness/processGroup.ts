@@ -73,7 +73,11 @@ export function spawnGroup(command: string, args: string[], options: SpawnOption
       const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
-      // The leader is gone; anything it left behind in the group goes too.
+      // The leader is gone (npm goes first, at once). The rest of the group had the same SIGTERM and may be stopping
+      // children of its own in other groups (the demo stops code-server and the hub): give it the same grace before
+      // anything left behind is killed, or those children would outlive it.
+      const deadline = Date.now() + 5000;
+      while (groupAlive(child) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
       signalGroup(child, 'SIGKILL');
       running.delete(group);
       await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
@@ -130,6 +134,17 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   } catch (error) {
     // ESRCH: the group is already gone, which is what we wanted.
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+/** Whether any process of the child's group is still running. */
+function groupAlive(child: ChildProcess): boolean {
+  if (child.pid === undefined) return false;
+  try {
+    process.kill(-child.pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
