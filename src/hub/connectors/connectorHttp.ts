@@ -1,6 +1,8 @@
 // The one HTTP client connectors use: a request budget per source, Retry-After and rate-limit headers honoured,
 // backoff on network errors and 5xx, conditional requests, Link pagination, timeouts and a size cap. Built on
-// undici with one Agent per hub process (explicit timeouts: undici's defaults are 300 s).
+// undici with one Agent per hub process (explicit timeouts: undici's defaults are 300 s). GETs, and POSTs for
+// read-only queries (a CRM search, a SQL query), which are as safe to repeat as a GET; the hub never writes to a
+// vendor.
 import { Agent, request, type Dispatcher } from 'undici';
 import { isLoopbackHost, parseRetryAfter } from '../../context/httpClient';
 import { ConnectorError, RateLimitedError, type RequestBudget } from './connector';
@@ -33,6 +35,9 @@ export interface ConnectorRequest {
   /** The ETag of the last answer: sent as If-None-Match; a 304 comes back as `notModified`. */
   etag?: string;
 }
+
+/** A read-only query sent as a POST body: JSON (an object) or text already encoded, with its content type. */
+export type ConnectorRequestBody = { json: unknown } | { text: string; contentType: string };
 
 export interface ConnectorResponse {
   url: string;
@@ -132,9 +137,23 @@ export class ConnectorHttp {
   }
 
   /** GETs `url` politely. Throws ConnectorError for answers retrying will not fix, RateLimitedError for long waits. */
-  async get(url: string, req: ConnectorRequest = {}): Promise<ConnectorResponse> {
+  get(url: string, req: ConnectorRequest = {}): Promise<ConnectorResponse> {
+    return this.send('GET', url, undefined, req);
+  }
+
+  /**
+   * POSTs a read-only query (a search, a SQL query) politely, retried like a GET. Never use it to change anything at
+   * the vendor: a retried write could happen twice.
+   */
+  post(url: string, body: ConnectorRequestBody, req: ConnectorRequest = {}): Promise<ConnectorResponse> {
+    return this.send('POST', url, body, req);
+  }
+
+  private async send(method: 'GET' | 'POST', url: string, body: ConnectorRequestBody | undefined, req: ConnectorRequest): Promise<ConnectorResponse> {
     const target = new URL(url);
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'customer-lens-hub', ...req.headers };
+    const payload = body === undefined ? undefined : 'json' in body ? JSON.stringify(body.json) : body.text;
+    if (body !== undefined) headers['content-type'] = 'json' in body ? 'application/json' : body.contentType;
     if (req.etag) headers['if-none-match'] = req.etag;
     if (req.auth) {
       const sameOrigin = target.origin === new URL(req.auth.origin).origin;
@@ -147,11 +166,11 @@ export class ConnectorHttp {
       await this.wait(this.budget.take(), `request budget of ${this.options.budget.requests} per ${this.options.budget.perSeconds} s spent`);
       this.requests++;
       let response: Dispatcher.ResponseData;
-      let body: Buffer;
+      let received: Buffer;
       try {
         const signals = [AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000), ...(this.options.signal ? [this.options.signal] : [])];
-        response = await request(target, { method: 'GET', headers, dispatcher: this.options.dispatcher ?? agent(), signal: AbortSignal.any(signals) });
-        body = await readCapped(response, this.options.maxResponseBytes ?? 20 * 1024 * 1024, target);
+        response = await request(target, { method, headers, ...(payload !== undefined ? { body: payload } : {}), dispatcher: this.options.dispatcher ?? agent(), signal: AbortSignal.any(signals) });
+        received = await readCapped(response, this.options.maxResponseBytes ?? 20 * 1024 * 1024, target);
       } catch (error) {
         if (this.options.signal?.aborted) throw error;
         if (error instanceof ConnectorError) throw error;
@@ -179,7 +198,10 @@ export class ConnectorHttp {
       if (status === 401) throw new ConnectorError(`${target.origin} refused the credential (401); check the token's environment variable and its scopes`, 401);
       if (status === 403) throw new ConnectorError(`${target.origin}${target.pathname} answered 403 Forbidden; the token lacks a permission this source needs`, 403);
       if (status === 404) throw new ConnectorError(`${target.origin}${target.pathname} answered 404; check the source's settings (repository, account, baseUrl)`, 404);
-      if (status !== 304 && (status < 200 || status >= 300)) throw new ConnectorError(`${target.origin}${target.pathname} answered ${status}`, status);
+      if (status !== 304 && (status < 200 || status >= 300)) {
+        const said = vendorMessage(received);
+        throw new ConnectorError(`${target.origin}${target.pathname} answered ${status}${said ? `: ${said}` : ''}`, status);
+      }
       return {
         url: target.toString(),
         status,
@@ -189,7 +211,7 @@ export class ConnectorHttp {
         next: nextLink(responseHeaders.link),
         json() {
           try {
-            return JSON.parse(body.toString('utf8'));
+            return JSON.parse(received.toString('utf8'));
           } catch (error) {
             throw new ConnectorError(`${target.origin}${target.pathname} sent invalid JSON (${error instanceof Error ? error.message : String(error)})`);
           }
@@ -216,6 +238,26 @@ export class ConnectorHttp {
     this.options.log?.(`source=${this.options.sourceId} retry attempt=${attempt + 1} in_ms=${delay} reason="${why}"`);
     await this.wait(Math.min(delay, this.maxWaitMs), why);
   }
+}
+
+/**
+ * The vendor's own explanation of a refused request (a query's syntax error, an unknown property), from the usual
+ * JSON error shapes, on one bounded line: it goes into `hub status` and the log.
+ */
+function vendorMessage(body: Buffer): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.subarray(0, 64 * 1024).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object') return undefined;
+  const o = parsed as Record<string, unknown>;
+  const nested = o.error !== null && typeof o.error === 'object' ? (o.error as Record<string, unknown>).message : undefined;
+  const text = [nested, o.message, o.detail, typeof o.error === 'string' ? o.error : undefined].find((v): v is string => typeof v === 'string' && v.trim() !== '');
+  if (!text) return undefined;
+  const line = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
+  return line.length <= 300 ? line : `${line.slice(0, 299)}…`;
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -4,12 +4,14 @@ import { csvAccountsConnector } from './csvAccounts';
 import { csvTicketsConnector } from './csvTickets';
 import { csvUsageConnector } from './csvUsage';
 import { githubIssuesConnector } from './githubIssues';
+import { posthogConnector } from './posthog';
 
 export const connectors: readonly ConnectorDefinition<never>[] = [
   csvTicketsConnector,
   csvAccountsConnector,
   csvUsageConnector,
   githubIssuesConnector,
+  posthogConnector,
 ] as unknown as ConnectorDefinition<never>[];
 
 export function connectorFor(kind: string): ConnectorDefinition<unknown> | undefined {
