@@ -65,7 +65,8 @@ import type { ConnectorHttp } from './connectorHttp';
 export type { AccountRef } from '../records';
 
 /** JSON a cursor may hold. */
-export type Cursor = { [key: string]: string | number | boolean | null | undefined | Cursor | Cursor[] };
+export type Cursor = { [key: string]: CursorValue };
+export type CursorValue = string | number | boolean | null | undefined | Cursor | CursorValue[];
 
 /** One page of a stream: records and the cursor that is true once they are stored. */
 export interface StreamPage {

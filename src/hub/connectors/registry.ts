@@ -5,6 +5,7 @@ import { csvTicketsConnector } from './csvTickets';
 import { csvUsageConnector } from './csvUsage';
 import { githubIssuesConnector } from './githubIssues';
 import { posthogConnector } from './posthog';
+import { stripeConnector } from './stripe';
 
 export const connectors: readonly ConnectorDefinition<never>[] = [
   csvTicketsConnector,
@@ -12,6 +13,7 @@ export const connectors: readonly ConnectorDefinition<never>[] = [
   csvUsageConnector,
   githubIssuesConnector,
   posthogConnector,
+  stripeConnector,
 ] as unknown as ConnectorDefinition<never>[];
 
 export function connectorFor(kind: string): ConnectorDefinition<unknown> | undefined {
