@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DidChangeTokenNotification, ExplainRequest, FileContextRequest, RefreshRequest, type ExplainResult } from '../shared/lspProtocol';
+import { explainPick } from './explainView';
 import { configuredOrigins, type TokenVault } from './tokens';
 
 export const Commands = {
@@ -205,31 +206,24 @@ async function pickMapFile(): Promise<vscode.Uri | undefined | null> {
 
 async function showExplanation(result: ExplainResult): Promise<void> {
   const file = result.path ?? vscode.Uri.parse(result.uri, true).fsPath;
-  const at = (mapFileUri: string, line: number) => `${vscode.workspace.asRelativePath(vscode.Uri.parse(mapFileUri, true), true)}:${line}`;
-  if (result.map.state === 'none') {
-    void vscode.window.showInformationMessage(`Customer Lens: ${file} is in a folder without a map file.`);
-    return;
-  }
-  if (result.features.length === 0) {
-    const text = result.ignored
-      ? `${file} is marked not customer-facing by "${result.ignoredBy?.pattern}" (${result.ignoredBy ? at(result.ignoredBy.mapFileUri, result.ignoredBy.line) : 'map'}).`
-      : `${file} is not mapped to any feature${result.map.state === 'invalid' ? ' (the map has errors)' : ''}.`;
-    const add = 'Add to Feature…';
-    const choice = await vscode.window.showInformationMessage(`Customer Lens: ${text}`, ...(result.ignored ? [] : [add]));
-    if (choice === add) await vscode.commands.executeCommand(Commands.addToFeature, vscode.Uri.parse(result.uri, true));
-    return;
-  }
-  const items = result.features.map((f) => ({
-    label: `${f.primary ? '$(star-full)' : '$(circle-outline)'} ${f.name}`,
-    description: f.primary ? 'primary' : undefined,
-    detail: `matched by "${f.pattern}" at ${at(f.mapFileUri, f.line)}`,
-    feature: f,
-  }));
-  const picked = await vscode.window.showQuickPick(items, {
-    title: `Why ${file} maps here`,
-    placeHolder: 'Pick a feature to open the map file at its pattern',
-  });
+  // The folder's name is only worth saying when the window has several.
+  const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+  const at = (mapFileUri: string, line: number) => `${vscode.workspace.asRelativePath(vscode.Uri.parse(mapFileUri, true), multiRoot)}:${line}`;
+  const pick = explainPick(result, file, at);
+  const picked = await vscode.window.showQuickPick(pick.items, { title: pick.title, placeHolder: pick.placeholder });
   if (!picked) return;
-  const line = Math.max(0, picked.feature.line - 1);
-  await vscode.window.showTextDocument(vscode.Uri.parse(picked.feature.mapFileUri, true), { selection: new vscode.Range(line, 0, line, 0) });
+  const action = picked.action;
+  switch (action.kind) {
+    case 'openMap': {
+      const line = Math.max(0, (action.line ?? 1) - 1);
+      await vscode.window.showTextDocument(vscode.Uri.parse(action.mapFileUri, true), { selection: new vscode.Range(line, 0, line, 0) });
+      return;
+    }
+    case 'addToFeature':
+      await vscode.commands.executeCommand(Commands.addToFeature, vscode.Uri.parse(action.uri, true));
+      return;
+    case 'createMap':
+      await vscode.commands.executeCommand(Commands.createMap);
+      return;
+  }
 }

@@ -29,6 +29,7 @@ import { RedactingLog, ServerTraceChannel } from './redactingLog';
 import { RestartPolicy } from './restartPolicy';
 import { StatusBar, type StatusSnapshot } from './statusBar';
 import { configuredOrigins, TokenVault } from './tokens';
+import { markWalkthroughStep, WalkthroughKeys } from './walkthrough';
 
 /** What `activate` returns: the integration tests await readiness and read state through it. */
 export interface CustomerLensApi {
@@ -104,8 +105,10 @@ export class CustomerLensContext implements vscode.Disposable {
       }),
     );
 
+    // The views first: they show that they are loading while the server starts and lists the workspace's files (a
+    // request sent meanwhile waits for the server), instead of an empty pane with no data provider.
+    this.sidebar = registerSidebarViews(this.extension, client, this.log, ready);
     await client.start();
-    this.sidebar = registerSidebarViews(this.extension, client, this.log);
     const commandDeps: CommandDeps = { client, log: this.log, tokens: this.tokens };
     const agents = registerAgentTools({ extension: this.extension, client, log: this.log, tokens: this.tokens, ready, onDidChangeMap: this.mapChanged.event });
     this.disposables.push(
@@ -215,7 +218,9 @@ export class CustomerLensContext implements vscode.Disposable {
       // A hover that fails is no hover: logged, never a popup.
       provideHover: async (document, position, token, next) => {
         try {
-          return await next(document, position, token);
+          const hover = await next(document, position, token);
+          if (hover) markWalkthroughStep(WalkthroughKeys.hoverShown);
+          return hover;
         } catch (error) {
           log.warn(`hover failed uri=${document.uri.toString()} error=${error instanceof Error ? error.message : String(error)}`);
           return undefined;

@@ -4,7 +4,7 @@ import type { CancellationToken, CodeLens, CodeLensParams } from 'vscode-languag
 import type { Freshness } from '../shared/contextModel';
 import type { FileFeature } from '../shared/lspProtocol';
 import { fileContext } from './fileContext';
-import { formatCount } from '../shared/displayFormat';
+import { countProblems, formatCount, openProblemsText } from '../shared/displayFormat';
 import { shorten } from './format';
 import { OPEN_SIDEBAR_COMMAND } from './hoverCard';
 import { errorText, settingsOf, signalOf, VIEW_BUDGET_MS, type ServerContext } from './serverContext';
@@ -41,8 +41,7 @@ export function codeLensTitle(feature: FileFeature, others: number, freshness: F
   if (!context) {
     parts.push(freshness.state === 'none' ? 'no customer context source' : 'no customer context yet');
   } else {
-    const open = (context.problems ?? []).filter((p) => p.status !== 'solved').length;
-    parts.push(`${formatCount(open)} open ${open === 1 ? 'problem' : 'problems'}`);
+    parts.push(openProblemsText(countProblems(context.problems ?? []).open));
     const quotes = context.quotes?.length ?? 0;
     parts.push(`${formatCount(quotes)} ${quotes === 1 ? 'quote' : 'quotes'}`);
     const headline = context.usage?.[0];

@@ -1,8 +1,11 @@
-// The hover card: one feature's customer context as markdown. Every string from the context source goes through
-// format.ts (escaped, one line, cut with "…"); links are https only; the one command link is "Open in sidebar".
+// The hover card: one feature's customer context as markdown, designed to fit VS Code's hover without scrolling (about
+// 250 px high at a 1400×900 window): who is hurting and how much first, one voice, the usage headline, and why the
+// card is about this feature; everything else is one click away in the sidebar. Every string from the context source
+// goes through format.ts (escaped, one line, cut with "…"); links are https only; the one command link is "Open in
+// sidebar".
 import type { Freshness } from '../shared/contextModel';
 import type { FeatureContext, Link, Problem, Quote, UsageMetric } from '../shared/contextProtocol';
-import { formatAge, formatChange, formatCount, formatMoney } from '../shared/displayFormat';
+import { arrCurrencies, countProblems, formatAge, formatArr, formatChange, formatCount, isOpenProblem, openProblemsText } from '../shared/displayFormat';
 import { code, formatDate, link, safeHttpsUrl, text } from './format';
 
 /** Why the card is about this feature: the file is mapped to it, or the cursor is on one of its anchors. */
@@ -27,30 +30,37 @@ export interface CardInput {
 /** The command the card may link to; the client's `isTrusted` allow-list names exactly this one. */
 export const OPEN_SIDEBAR_COMMAND = 'customerLens.openSidebar';
 
+/** At most this many problems: each is one line, so with the heading, a quote, usage and footer the card fits. */
 const MAX_PROBLEMS = 3;
-const MAX_LINKS = 4;
+/** Problem titles are cut so each problem stays on one line, the quote so it and its attribution take two, at a 750 px wide hover. */
+const PROBLEM_TITLE_MAX = 56;
+const QUOTE_MAX = 110;
+/** A no-break space: "▲ 35%" and "42 customers" never wrap apart. */
+const NBSP = '\u00a0';
 
 /** Renders the card as markdown. */
 export function renderFeatureCard(input: CardInput): string {
   const { feature, context } = input;
   const blocks: string[] = [];
-
-  const owners = feature.owners.length > 0 ? ` — ${feature.owners.slice(0, 3).map((o) => text(o, 40)).join(', ')}` : '';
-  blocks.push(`**${text(context?.name ?? feature.name, 60)}**${owners}`);
-  const why = context?.summary ?? feature.description;
-  if (why) blocks.push(text(why, 240));
-
   const state = input.freshness.state;
+
+  const heading = [`**${text(context?.name ?? feature.name, 60)}**`];
+  if (feature.owners.length > 0) heading.push(feature.owners.slice(0, 2).map((o) => text(o, 30)).join(', '));
+  if (context !== undefined) heading.push(keepTogether(openProblemsText(countProblems(context.problems ?? []).open)));
+  blocks.push(heading.join(' · '));
+
   if (context === undefined) {
+    // No customers to show: why the feature exists is then the most useful line.
+    const why = feature.description;
+    if (why) blocks.push(text(why, 160));
     if (state === 'error' || state === 'offline') blocks.push('*Customer context is unavailable right now.*');
     else if (state === 'none') blocks.push('*No customer context source: set `customerLens.endpoint`, or name a context file with `context:` in the map.*');
     else blocks.push('*No customer context for this feature yet.*');
   } else {
     const problems = topProblems(context.problems ?? []);
     if (problems.length > 0) {
-      const total = (context.problems ?? []).filter(isOpen).length;
-      const heading = total > problems.length ? `**Top problems** (${problems.length} of ${total} open)` : '**Top problems**';
-      blocks.push([heading, ...problems.map((p) => `- ${problemLine(p)}`)].join('\n'));
+      const mixed = arrCurrencies(problems).length > 1;
+      blocks.push(problems.map((p) => `- ${problemLine(p, mixed)}`).join('\n'));
     }
     const quote = representativeQuote(context.quotes ?? []);
     if (quote) blocks.push(quoteBlock(quote));
@@ -58,47 +68,40 @@ export function renderFeatureCard(input: CardInput): string {
     if (usage.length > 0) blocks.push(usage.join('  \n'));
   }
 
-  const seen = new Set<string>();
-  const links = [...feature.links, ...(context?.links ?? [])]
-    .filter((l) => {
-      const url = safeHttpsUrl(l.url);
-      if (url === undefined || seen.has(url)) return false;
-      seen.add(url);
-      return true;
-    })
-    .slice(0, MAX_LINKS);
-  if (links.length > 0) blocks.push(links.map((l) => link(l.title, l.url, 40)).join(' · '));
-
   if ((state === 'error' || state === 'offline') && input.freshness.error) blocks.push(`⚠ ${text(input.freshness.error, 300)}`);
   blocks.push('---');
   const footer = [reasonText(input.reason), freshnessText(input.freshness, input.now)];
-  if (input.sidebarLink) footer.push(`[Open in sidebar](command:${OPEN_SIDEBAR_COMMAND} "Show everything about this feature")`);
+  if (input.sidebarLink) footer.push(`[Open in sidebar](command:${OPEN_SIDEBAR_COMMAND} "Problems, quotes, usage and links of this feature")`);
   blocks.push(footer.join(' · '));
   return blocks.join('\n\n');
 }
 
-function isOpen(problem: Problem): boolean {
-  return problem.status !== 'solved';
+/** Joins the words of a figure we formatted ourselves with no-break spaces (never used on remote text). */
+function keepTogether(figure: string): string {
+  return figure.replace(/ /g, NBSP);
 }
 
-/** Open problems first, the ones hurting most customers (then most mentioned) on top. */
+/** Open problems only, the ones hurting most customers (then most mentioned) on top. */
 function topProblems(problems: readonly Problem[]): Problem[] {
   return [...problems]
-    .filter(isOpen)
+    .filter(isOpenProblem)
     .sort((a, b) => (b.customers ?? 0) - (a.customers ?? 0) || (b.mentions ?? 0) - (a.mentions ?? 0))
     .slice(0, MAX_PROBLEMS);
 }
 
-function problemLine(problem: Problem): string {
+const STATUS_WORDS: Partial<Record<NonNullable<Problem['status']>, string>> = { planned: 'planned', 'in-progress': 'in progress' };
+
+/** "[Title](url) — 42 customers · $386k ARR · ▲ 35% · in progress": who, how much, which way, and whether work is under way. */
+function problemLine(problem: Problem, mixedCurrencies: boolean): string {
   const facts: string[] = [];
   if (problem.customers !== undefined) facts.push(`${formatCount(problem.customers)} ${problem.customers === 1 ? 'customer' : 'customers'}`);
   else if (problem.mentions !== undefined) facts.push(`${formatCount(problem.mentions)} ${problem.mentions === 1 ? 'mention' : 'mentions'}`);
-  if (problem.severity) facts.push(problem.severity);
-  if (problem.status) facts.push(problem.status);
-  if (problem.arr !== undefined) facts.push(`${formatMoney(problem.arr, problem.currency)} ARR`);
+  if (problem.arr !== undefined) facts.push(formatArr(problem.arr, problem.currency, mixedCurrencies));
   if (problem.trend !== undefined && formatChange(problem.trend) !== '') facts.push(formatChange(problem.trend));
-  const title = link(problem.title, problem.url, 90);
-  return facts.length > 0 ? `${title} — ${facts.join(' · ')}` : title;
+  const status = problem.status ? STATUS_WORDS[problem.status] : undefined;
+  if (status) facts.push(status);
+  const title = link(problem.title, problem.url, PROBLEM_TITLE_MAX);
+  return facts.length > 0 ? `${title} — ${facts.map(keepTogether).join(' · ')}` : title;
 }
 
 /** A negative quote if there is one (the card is about problems), the most recent first. */
@@ -107,19 +110,29 @@ function representativeQuote(quotes: readonly Quote[]): Quote | undefined {
   return byDate.find((q) => q.sentiment === 'negative') ?? byDate[0];
 }
 
+/** The quote, then who said it, when and where, the source named ("Support ticket") and linked when https. */
 function quoteBlock(quote: Quote): string {
   const who = [quote.author, quote.company ?? quote.segment].filter((s): s is string => Boolean(s)).map((s) => text(s, 40));
   const date = formatDate(quote.date);
   const attribution = [...(who.length > 0 ? [who.join(', ')] : []), ...(date ? [date] : [])];
-  const source = safeHttpsUrl(quote.url) ? link(quote.source ?? 'source', quote.url, 30) : quote.source ? text(quote.source, 30) : undefined;
+  const source = safeHttpsUrl(quote.url) ? link(quote.source ?? hostOf(quote.url) ?? 'source', quote.url, 30) : quote.source ? text(quote.source, 30) : undefined;
   if (source) attribution.push(source);
-  const said = `> “${text(quote.text, 220)}”`;
-  return attribution.length > 0 ? `${said}  \n> — ${attribution.join(' · ')}` : said;
+  const said = `> “${text(quote.text, QUOTE_MAX)}”`;
+  // The attribution runs on after the quote rather than on a line of its own: one line less in a card that must fit.
+  return attribution.length > 0 ? `${said} — ${attribution.join(' · ')}` : said;
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).hostname : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function metricText(metric: UsageMetric): string {
   const period = metric.period ? ` (${text(metric.period, 12)})` : '';
-  const change = metric.change !== undefined && formatChange(metric.change) !== '' ? ` ${formatChange(metric.change)}` : '';
+  const change = metric.change !== undefined && formatChange(metric.change) !== '' ? ` ${keepTogether(formatChange(metric.change))}` : '';
   return `${text(metric.label, 60)} ${formatMetricValue(metric, (s) => text(s, 20))}${period}${change}`;
 }
 

@@ -60,3 +60,58 @@ export function formatAge(then: number, now: number): string {
   if (days < 365) return `${Math.floor(days / 7)} weeks ago`;
   return `on ${new Date(then).toISOString().slice(0, 10)}`;
 }
+
+/** The fields of a problem the counting and money helpers read (a protocol `Problem` fits). */
+export interface ProblemFigures {
+  status?: string;
+  arr?: number;
+  currency?: string;
+}
+
+/** True for a problem the team has not solved yet: open, planned and in progress all count as open. */
+export function isOpenProblem(problem: ProblemFigures): boolean {
+  return problem.status !== 'solved';
+}
+
+/** How many problems are open and how many solved: the one rule the hover, CodeLens, sidebar and Explore share. */
+export function countProblems(problems: readonly ProblemFigures[]): { open: number; solved: number } {
+  const open = problems.filter(isOpenProblem).length;
+  return { open, solved: problems.length - open };
+}
+
+/** "3 open problems", "1 open problem", "no open problems". */
+export function openProblemsText(open: number): string {
+  if (open === 0) return 'no open problems';
+  return `${formatCount(open)} open ${open === 1 ? 'problem' : 'problems'}`;
+}
+
+/** "3 open · 1 solved", "2 open", "1 solved": the count next to a list of problems. */
+export function problemCountText({ open, solved }: { open: number; solved: number }): string {
+  const parts = [`${formatCount(open)} open`];
+  if (solved > 0) parts.push(`${formatCount(solved)} solved`);
+  return parts.join(' · ');
+}
+
+/** The distinct currencies (upper-case ISO codes) of the problems that give an ARR; an ARR without one counts as "". */
+export function arrCurrencies(problems: readonly ProblemFigures[]): string[] {
+  return [...new Set(problems.filter((p) => p.arr !== undefined).map((p) => p.currency?.toUpperCase() ?? ''))];
+}
+
+/**
+ * A problem's ARR as a figure that cannot be mistaken for another currency's. `mixed` (the list it stands in has
+ * several currencies) writes the ISO code after the amount ("412k EUR ARR"), so "$386k" and "€412k" are never read as
+ * one scale; an amount whose currency the source did not give says so. Amounts are never converted or added up.
+ */
+export function formatArr(arr: number, currency: string | undefined, mixed: boolean): string {
+  const code = currency?.toUpperCase();
+  if (!code) return `${formatCount(arr)} ARR (currency not given)`;
+  return mixed ? `${formatCount(arr)} ${code} ARR` : `${formatMoney(arr, code)} ARR`;
+}
+
+/** "ARR is in USD and EUR; amounts are not converted." for a list with several currencies, else undefined. */
+export function mixedCurrencyNote(currencies: readonly string[]): string | undefined {
+  if (currencies.length < 2) return undefined;
+  const named = currencies.map((c) => c || 'an unnamed currency');
+  const list = named.length === 2 ? named.join(' and ') : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+  return `ARR is in ${list}; amounts are not converted, so compare them only within one currency.`;
+}

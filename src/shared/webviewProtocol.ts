@@ -79,9 +79,11 @@ export const problemViewSchema = z.object({
   /** 4 critical … 1 low, 0 unknown. Used for sorting. */
   severityRank: z.number(),
   status: problemStatusSchema.optional(),
+  /** False once solved: open, planned and in progress are all open. Solved problems are listed last. */
+  open: z.boolean(),
   /** e.g. `In progress`. */
   statusLabel: z.string().optional(),
-  /** e.g. `$1.2M ARR`. */
+  /** e.g. `$1.2M ARR`; `412k EUR ARR` when the feature's problems are in several currencies. */
   arrText: z.string().optional(),
   trend: changeViewSchema.optional(),
   /** Epoch milliseconds of `updatedAt`; 0 when unknown. Used for sorting. */
@@ -104,6 +106,8 @@ export const quoteViewSchema = z.object({
   source: z.string().optional(),
   sentiment: sentimentSchema.optional(),
   url: httpsUrlSchema.optional(),
+  /** What the link to the quote says: its source (`Support ticket`), else the link's host. Set when `url` is. */
+  linkText: z.string().optional(),
 });
 /** A customer quote as the Context view shows it. */
 export type QuoteView = z.infer<typeof quoteViewSchema>;
@@ -159,6 +163,10 @@ export const featureViewSchema = z.object({
   hasData: z.boolean(),
   noDataReason: z.string().optional(),
   problems: z.array(problemViewSchema),
+  /** How many problems are open and solved, counted as the hover and the CodeLens count them. */
+  problemCounts: z.object({ open: z.number(), solved: z.number() }),
+  /** Set when the problems' ARR is in several currencies: says they are not converted. */
+  currencyNote: z.string().optional(),
   quotes: z.array(quoteViewSchema),
   /** The distinct segments of `quotes`, for the segment filter. */
   segments: z.array(z.string()),
@@ -249,8 +257,13 @@ export const moduleFileViewSchema = z.object({ uri: z.string(), name: z.string()
 /** One pattern of a feature and the files it brings in, grouped by folder. */
 export const moduleViewSchema = z.object({
   pattern: z.string(),
-  /** Why this part of the code belongs to the feature: the comment above the pattern in the map file, when there is one. */
+  /**
+   * Why this part of the code exists: the comment above the pattern in the map file, else the first paragraph of its
+   * folder's README, else the leading doc comment of its folder's main file.
+   */
   why: z.string().optional(),
+  /** Where `why` comes from, e.g. `comment in .customer-lens.yml`, `src/checkout/README.md`. */
+  whySource: z.string().optional(),
   filesText: z.string(),
   folders: z.array(z.object({ folder: z.string(), files: z.array(moduleFileViewSchema) })),
   /** Where the pattern is written, to reveal it. */
@@ -265,13 +278,33 @@ export const exploreDetailViewSchema = z.object({
   featureId: z.string(),
   name: z.string(),
   purpose: z.string().optional(),
+  /** Where `purpose` comes from: `the context source` or `the map`. */
+  purposeSource: z.string().optional(),
   owners: z.array(z.string()),
-  /** Who the customers are: e.g. `42 customers hit its top problems · segments: Enterprise, SMB`. */
+  /** Who the customers are and what hurts them. */
   customers: z.object({
+    /** The context source's own summary of the feature, when the map's description is the purpose. */
+    lead: z.string().optional(),
+    /** e.g. `Checkouts started: 18.4k checkouts (last 7d) · 5 quotes on record`. */
     summary: z.string().optional(),
     segments: z.array(z.string()),
     companies: z.array(z.string()),
-    topProblems: z.array(z.object({ title: z.string(), customersText: z.string().optional() })),
+    /** e.g. `3 open · 1 solved`. */
+    problemCountText: z.string().optional(),
+    /** The open problems hurting the most customers, each linked to its source when https. */
+    topProblems: z.array(
+      z.object({
+        title: z.string(),
+        customersText: z.string().optional(),
+        arrText: z.string().optional(),
+        statusLabel: z.string().optional(),
+        url: httpsUrlSchema.optional(),
+      }),
+    ),
+    /** Set when the problems' ARR is in several currencies. */
+    currencyNote: z.string().optional(),
+    /** What customers said, in full, newest first. */
+    quotes: z.array(quoteViewSchema),
   }),
   modules: z.array(moduleViewSchema),
   links: z.array(linkViewSchema),

@@ -2,7 +2,7 @@
 // that makes it up, one click from each file.
 import { exploreUiStateSchema, type ExploreDetailView, type ExploreFeatureView, type ExploreUiState, type ExploreViewModel, type ModuleView } from '../shared/webviewProtocol';
 import { countTestIds, h, renderKeepingFocus, type Child } from './dom';
-import { changeBadge, externalLink } from './featureSection';
+import { changeBadge, externalLink, quoteFigure } from './featureSection';
 import { connectToHost, type HostChannel } from './host';
 import { matchesSearch } from './order';
 
@@ -48,7 +48,14 @@ function moduleSection(channel: HostChannel<ExploreUiState>, module: ModuleView,
       ),
       h('span', { className: 'muted small' }, ` ${module.filesText}`),
     ),
-    module.why ? h('p', { className: 'why', testId: 'explore-module-why' }, module.why) : null,
+    module.why
+      ? h(
+          'p',
+          { className: 'why', testId: 'explore-module-why' },
+          module.why,
+          module.whySource ? h('span', { className: 'why-source muted small', testId: 'explore-module-why-source' }, ` — ${module.whySource}`) : null,
+        )
+      : null,
     ...module.folders.map((folder) =>
       h(
         'div',
@@ -79,34 +86,102 @@ function moduleSection(channel: HostChannel<ExploreUiState>, module: ModuleView,
   );
 }
 
-function detailSection(channel: HostChannel<ExploreUiState>, detail: ExploreDetailView, close: () => void): HTMLElement {
+/** A titled part of the opened feature: a heading, an optional count, and its body. */
+function detailBlock(name: string, title: string, count: string | undefined, ...body: Child[]): HTMLElement {
+  const headingId = `detail-${name}-heading`;
+  return h(
+    'section',
+    { className: `detail-block detail-${name}`, testId: `explore-${name}`, attrs: { 'aria-labelledby': headingId } },
+    h('h3', { attrs: { id: headingId } }, title, count ? h('span', { className: 'count' }, ` ${count}`) : null),
+    ...body,
+  );
+}
+
+function customersBlock(channel: HostChannel<ExploreUiState>, detail: ExploreDetailView): HTMLElement {
   const { customers } = detail;
-  const customerLines: Child[] = [
-    customers.summary ? h('p', {}, customers.summary) : null,
-    customers.segments.length > 0 ? h('p', {}, h('span', { className: 'muted' }, 'Segments: '), customers.segments.join(', ')) : null,
-    customers.companies.length > 0 ? h('p', {}, h('span', { className: 'muted' }, 'Quoted customers: '), customers.companies.join(', ')) : null,
-    customers.topProblems.length > 0
-      ? h('ul', { className: 'top-problems' }, ...customers.topProblems.map((p) => h('li', {}, p.title, p.customersText ? h('span', { className: 'muted' }, ` · ${p.customersText}`) : null)))
+  const problems = customers.topProblems.map((problem, i) =>
+    h(
+      'li',
+      { className: 'problem', testId: 'explore-problem' },
+      h(
+        'div',
+        { className: 'problem-head' },
+        problem.statusLabel ? h('span', { className: 'badge status', testId: 'explore-problem-status' }, problem.statusLabel) : null,
+        h(
+          'span',
+          { className: 'problem-title' },
+          problem.url ? externalLink(channel.post, { title: problem.title, url: problem.url }, 'explore-problem-link', `detail-problem:${i}`) : problem.title,
+        ),
+      ),
+      h(
+        'div',
+        { className: 'facts' },
+        problem.customersText ? h('span', { className: 'fact fact-customers' }, problem.customersText) : null,
+        problem.arrText ? h('span', { className: 'fact' }, problem.arrText) : null,
+      ),
+    ),
+  );
+  const body: Child[] = [
+    customers.lead ? h('p', { className: 'lead', testId: 'explore-customers-lead' }, customers.lead) : null,
+    customers.summary ? h('p', { className: 'muted' }, customers.summary) : null,
+    customers.segments.length > 0
+      ? h('p', { className: 'segments' }, h('span', { className: 'muted' }, 'Segments '), ...customers.segments.map((segment) => h('span', { className: 'badge segment' }, segment)))
+      : null,
+    problems.length > 0 ? h('h4', {}, 'Hurting them most') : null,
+    problems.length > 0 ? h('ol', { className: 'problems top-problems' }, ...problems) : null,
+    customers.currencyNote ? h('p', { className: 'muted small currency-note' }, customers.currencyNote) : null,
+    customers.quotes.length > 0 ? h('h4', {}, 'In their words') : null,
+    customers.quotes.length > 0
+      ? h(
+          'ul',
+          { className: 'quotes' },
+          ...customers.quotes.map((quote) =>
+            h('li', { className: `quote sentiment-${quote.sentiment ?? 'unknown'}`, testId: 'explore-quote' }, quoteFigure(channel.post, quote, `detail-quote:${quote.id}`)),
+          ),
+        )
       : null,
   ];
-  const hasCustomers = customerLines.some(Boolean);
+  const hasCustomers = body.some(Boolean);
+  return detailBlock('customers', 'Customers', customers.problemCountText, ...(hasCustomers ? body : [h('p', { className: 'muted' }, 'No customer context for this feature yet.')]));
+}
+
+function detailSection(channel: HostChannel<ExploreUiState>, detail: ExploreDetailView, close: () => void): HTMLElement {
   return h(
     'section',
     { className: 'detail', testId: 'explore-detail', attrs: { 'aria-labelledby': 'detail-heading', 'data-feature-id': detail.featureId } },
     h('button', { className: 'link-button', testId: 'explore-back', attrs: { type: 'button', 'data-focus-key': 'back' }, on: { click: close } }, '← All features'),
-    h('h2', { attrs: { id: 'detail-heading', tabindex: '-1', 'data-focus-key': 'detail-heading' } }, detail.name),
-    detail.purpose ? h('p', { className: 'why', testId: 'explore-purpose' }, detail.purpose) : null,
-    detail.owners.length > 0 ? h('p', { className: 'muted' }, `Owners: ${detail.owners.join(', ')}`) : null,
-    h('h3', {}, 'Customers'),
-    ...(hasCustomers ? customerLines : [h('p', { className: 'muted' }, 'No customer context for this feature yet.')]),
-    h('h3', {}, 'Modules'),
-    ...(detail.modules.length > 0 ? detail.modules.map((module, i) => moduleSection(channel, module, i)) : [h('p', { className: 'muted' }, 'No files match this feature yet.')]),
+    h(
+      'header',
+      { className: 'detail-header' },
+      h('h2', { attrs: { id: 'detail-heading', tabindex: '-1', 'data-focus-key': 'detail-heading' } }, detail.name),
+      detail.owners.length > 0
+        ? h('p', { className: 'owners', testId: 'explore-owners' }, h('span', { className: 'muted' }, 'Owned by '), ...detail.owners.map((owner) => h('span', { className: 'owner' }, owner)))
+        : null,
+    ),
+    detail.purpose
+      ? detailBlock(
+          'purpose',
+          'Why it exists',
+          undefined,
+          h('p', { className: 'purpose', testId: 'explore-purpose' }, detail.purpose),
+          detail.purposeSource ? h('p', { className: 'muted small' }, `From ${detail.purposeSource}`) : null,
+        )
+      : null,
+    customersBlock(channel, detail),
+    detailBlock(
+      'modules',
+      'Code',
+      detail.modules.length > 0 ? `${detail.modules.length}` : undefined,
+      ...(detail.modules.length > 0 ? detail.modules.map((module, i) => moduleSection(channel, module, i)) : [h('p', { className: 'muted' }, 'No files match this feature yet.')]),
+    ),
+    detail.links.length > 0
+      ? detailBlock('links', 'Links', undefined, h('ul', { className: 'links' }, ...detail.links.map((link, i) => h('li', {}, externalLink(channel.post, link, 'explore-link', `detail-link:${i}`)))))
+      : null,
     h(
       'p',
       {},
       h('button', { className: 'button secondary', testId: 'explore-reveal', attrs: { type: 'button' }, on: { click: () => channel.post({ method: 'map/reveal', params: { featureId: detail.featureId } }) } }, 'Reveal in map'),
     ),
-    detail.links.length > 0 ? h('ul', { className: 'links' }, ...detail.links.map((link, i) => h('li', {}, externalLink(channel.post, link, 'explore-link', `detail-link:${i}`)))) : null,
   );
 }
 
@@ -129,8 +204,9 @@ export function startExploreApp(root: HTMLElement): void {
     },
   });
   const status = h('p', { className: 'muted small', testId: 'explore-count', attrs: { role: 'status', 'aria-live': 'polite' } });
-  const results = h('div', { attrs: { id: 'explore-results' } });
-  root.append(h('div', { className: 'search-row' }, search), status, results);
+  // Until the host's first model arrives, say the list is coming (the page's own placeholder is replaced here).
+  const results = h('div', { attrs: { id: 'explore-results' } }, h('p', { className: 'empty', testId: 'explore-loading', attrs: { role: 'status' } }, 'Reading the map…'));
+  root.replaceChildren(h('div', { className: 'search-row' }, search), status, results);
 
   // The host decides which feature is open; a click shows its effect at once, until the host's next model arrives.
   let clicked: { featureId: string | undefined } | undefined;
@@ -183,6 +259,7 @@ export function startExploreApp(root: HTMLElement): void {
     search.hidden = detailOpen;
     if (detailOpen || model.state !== 'ready') status.textContent = '';
     root.dataset.state = model.state;
+    root.setAttribute('aria-busy', String(model.state === 'loading'));
     renderKeepingFocus(results, () => body(model));
     const nowShown = results.querySelector<HTMLElement>('[data-testid="explore-detail"]')?.dataset.featureId;
     if (nowShown !== shownDetail) {

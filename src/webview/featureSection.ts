@@ -1,6 +1,7 @@
 // One feature of the active file in the Context view: who owns it, why it exists, why this file is in it, and its
 // customers (usage, problems, quotes, links).
 import type { ChangeView, FeatureView, LinkView, ProblemSort, ProblemView, QuoteView, UsageView, WebviewMessage } from '../shared/webviewProtocol';
+import { openProblemsText, problemCountText } from '../shared/displayFormat';
 import { h, type Child } from './dom';
 import { filterQuotes, PROBLEM_SORT_LABELS, sortProblems } from './order';
 import { sparkline } from './sparkline';
@@ -16,7 +17,13 @@ export interface FeatureSectionHost {
   setOpen(feature: FeatureView, open: boolean): void;
 }
 
-/** A link that opens through the host (which only opens https URLs); Enter and click both work. */
+/**
+ * A link that opens through the host (which only opens https URLs, through VS Code's opener and its "open external
+ * website?" prompt); Enter and click both work. VS Code's webview frame also turns every click on an `<a href>` into
+ * an "open this link" of its own, whether or not the page handled it: that second route opened a tab even when the
+ * prompt was cancelled, and two when it was accepted. Stopping the click here keeps it from reaching that handler, so
+ * the link opens once, and only if the user accepts.
+ */
 export function externalLink(post: (message: WebviewMessage) => void, link: LinkView, testId: string, focusKey: string): HTMLAnchorElement {
   return h(
     'a',
@@ -27,7 +34,13 @@ export function externalLink(post: (message: WebviewMessage) => void, link: Link
       on: {
         click: (event) => {
           event.preventDefault();
+          event.stopPropagation();
           post({ method: 'link/open', params: { url: link.url } });
+        },
+        // A middle click would otherwise reach the frame's own handler too.
+        auxclick: (event) => {
+          event.preventDefault();
+          event.stopPropagation();
         },
       },
     },
@@ -40,12 +53,12 @@ export function changeBadge(change: ChangeView, testId: string): HTMLElement {
   return h('span', { className: `change change-${change.tone}`, testId, attrs: { 'aria-label': change.label, title: change.label } }, change.text);
 }
 
-function section(featureId: string, name: string, title: string, count: number | undefined, ...body: Child[]): HTMLElement {
+function section(featureId: string, name: string, title: string, count: number | string | undefined, ...body: Child[]): HTMLElement {
   const headingId = `${featureId.replace(/[^A-Za-z0-9_-]/g, '_')}-${name}-heading`;
   return h(
     'section',
     { className: `block block-${name}`, attrs: { 'aria-labelledby': headingId } },
-    h('h3', { attrs: { id: headingId } }, title, count !== undefined ? h('span', { className: 'count' }, ` ${count}`) : null),
+    h('h3', { attrs: { id: headingId } }, title, count !== undefined ? h('span', { className: 'count', testId: `${name}-count` }, ` ${count}`) : null),
     ...body,
   );
 }
@@ -81,7 +94,7 @@ function problemItem(host: FeatureSectionHost, featureId: string, problem: Probl
   ];
   return h(
     'li',
-    { className: 'problem', testId: 'problem', attrs: { 'data-problem-id': problem.id } },
+    { className: `problem${problem.open ? '' : ' problem-solved'}`, testId: 'problem', attrs: { 'data-problem-id': problem.id } },
     h(
       'div',
       { className: 'problem-head' },
@@ -96,23 +109,24 @@ function problemItem(host: FeatureSectionHost, featureId: string, problem: Probl
   );
 }
 
-function quoteItem(host: FeatureSectionHost, featureId: string, quote: QuoteView): HTMLElement {
+/** A quote in full with who said it and when, its segment, and a link named after its source. */
+export function quoteFigure(post: (message: WebviewMessage) => void, quote: QuoteView, focusKey: string): HTMLElement {
   return h(
-    'li',
-    { className: `quote sentiment-${quote.sentiment ?? 'unknown'}`, testId: 'quote' },
+    'figure',
+    {},
+    h('blockquote', {}, quote.text),
     h(
-      'figure',
+      'figcaption',
       {},
-      h('blockquote', {}, quote.text),
-      h(
-        'figcaption',
-        {},
-        quote.attribution ? h('span', {}, `— ${quote.attribution}`) : null,
-        quote.segment ? h('span', { className: 'badge segment', testId: 'quote-segment-badge' }, quote.segment) : null,
-        quote.url ? externalLink(host.post, { title: 'Source', url: quote.url }, 'quote-link', `${featureId}:quote:${quote.id}`) : null,
-      ),
+      quote.attribution ? h('span', {}, `— ${quote.attribution}`) : null,
+      quote.segment ? h('span', { className: 'badge segment', testId: 'quote-segment-badge' }, quote.segment) : null,
+      quote.url ? externalLink(post, { title: quote.linkText ?? quote.url, url: quote.url }, 'quote-link', focusKey) : null,
     ),
   );
+}
+
+function quoteItem(host: FeatureSectionHost, featureId: string, quote: QuoteView): HTMLElement {
+  return h('li', { className: `quote sentiment-${quote.sentiment ?? 'unknown'}`, testId: 'quote' }, quoteFigure(host.post, quote, `${featureId}:quote:${quote.id}`));
 }
 
 function select(label: string, testId: string, focusKey: string, value: string, options: [string, string][], onChange: (value: string) => void): HTMLElement {
@@ -137,8 +151,9 @@ function problemsBlock(host: FeatureSectionHost, feature: FeatureView): HTMLElem
     feature.id,
     'problems',
     'Problems',
-    feature.problems.length,
+    problemCountText(feature.problemCounts),
     feature.problems.length > 1 ? sort : null,
+    feature.currencyNote ? h('p', { className: 'muted small currency-note', testId: 'currency-note' }, feature.currencyNote) : null,
     h('ol', { className: 'problems', testId: 'problem-list' }, ...sortProblems(feature.problems, host.problemSort).map((p) => problemItem(host, feature.id, p))),
   );
 }
@@ -208,7 +223,7 @@ export function featureSection(host: FeatureSectionHost, feature: FeatureView): 
       { attrs: { 'data-focus-key': `${feature.id}:summary` } },
       h('span', { className: 'feature-name', testId: 'feature-name' }, feature.name),
       feature.primary ? h('span', { className: 'badge primary-badge' }, 'primary') : null,
-      feature.problems.length > 0 ? h('span', { className: 'muted summary-count' }, `${feature.problems.length} problems`) : null,
+      feature.problems.length > 0 ? h('span', { className: 'muted summary-count', testId: 'feature-problem-summary' }, openProblemsText(feature.problemCounts.open)) : null,
     ),
     ...featureBody(host, feature),
   );

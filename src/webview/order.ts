@@ -8,6 +8,11 @@ export const PROBLEM_SORT_LABELS: Record<ProblemSort, string> = {
   recency: 'Most recent',
 };
 
+/** Solved problems go last whatever the order: the list is about what still hurts. */
+function openFirst(a: ProblemView, b: ProblemView): number {
+  return Number(b.open) - Number(a.open);
+}
+
 function byCustomers(a: ProblemView, b: ProblemView): number {
   return (b.customers ?? -1) - (a.customers ?? -1);
 }
@@ -27,9 +32,9 @@ const ORDERS: Record<ProblemSort, ((a: ProblemView, b: ProblemView) => number)[]
   recency: [byRecency, bySeverity, byCustomers],
 };
 
-/** The problems in `order`, unknown values last; a stable copy (the input is not changed). */
+/** The problems in `order`, solved ones and unknown values last; a stable copy (the input is not changed). */
 export function sortProblems(problems: readonly ProblemView[], order: ProblemSort): ProblemView[] {
-  const comparators = ORDERS[order];
+  const comparators = [openFirst, ...ORDERS[order]];
   return [...problems].sort((a, b) => {
     for (const compare of comparators) {
       const result = compare(a, b);

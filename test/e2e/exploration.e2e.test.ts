@@ -26,7 +26,7 @@ describe('Feature Map and Explore, installed from the .vsix, in the browser', fu
       'Search · 4 files',
       'Onboarding · 4 files',
       'Billing · 5 files',
-      'Mobile checkout · 2 files',
+      'Mobile checkout · 2 files · no customer data',
       'Unmapped files · 2',
     ]);
 
@@ -49,7 +49,7 @@ describe('Feature Map and Explore, installed from the .vsix, in the browser', fu
       'Search · 4 files',
       'Onboarding · 4 files',
       'Billing · 5 files',
-      'Mobile checkout · 2 files',
+      'Mobile checkout · 2 files · no customer data',
       'Unmapped files · 2',
       '  src/experimental · 2',
     ]);
@@ -92,11 +92,15 @@ describe('Feature Map and Explore, installed from the .vsix, in the browser', fu
     await workbench.screenshot('explore', { clip: await workbench.sideBarRegion() });
 
     const text = await detail.innerText();
-    assert.match(text, /^← All features\nBilling\n/);
-    assert.match(text, /Owners: @shop\/billing/);
-    assert.match(text, /Segments: Enterprise, Mid-market, SMB/);
-    assert.match(text, /Quoted customers: .*Bramble & Oak/);
-    assert.match(text, /Invoices are missing the merchant's VAT number · 38 customers/);
+    assert.match(text, /^← All features\nBilling\n+Owned by\s+@shop\/billing\n/);
+    assert.match(text, /WHY IT EXISTS\n+Charges merchants for their subscription plan/i);
+    assert.match(text, /Segments\s+Enterprise\s+Mid-market\s+SMB/);
+    assert.match(text, /Invoices are missing the merchant's VAT number\s+38 customers\s+412k EUR ARR/);
+    assert.match(text, /ARR is in EUR and USD; amounts are not converted/);
+    // Open problems are links to their source; every quote is there in full, named by its source.
+    assert.equal(await detail.locator('[data-testid="explore-problem-link"]').count(), 3);
+    assert.ok((await detail.locator('[data-testid="explore-quote"]').count()) >= 4);
+    assert.match(text, /My accountant sent back three months of invoices because our VAT number isn't on them\. I entered it during signup!/);
     const modules = await detail.locator('[data-testid="explore-module"] h4').allInnerTexts();
     assert.deepEqual(
       modules.map((heading) => heading.replace(/\s+/g, ' ').trim()),

@@ -2,7 +2,8 @@
 // read their labels, use an item's inline action. Every step waits for what the user would see.
 import type { Locator, Page } from 'playwright-core';
 
-const defaultTimeoutMs = 20_000;
+// Generous: the machine running the tests may be shared and busy; a step that works waits only as long as it needs.
+const defaultTimeoutMs = 45_000;
 
 /** One rendered row of a tree view, as the user reads it. */
 export interface TreeRow {

@@ -13,6 +13,8 @@ const themes: Array<ColorTheme & { screenshot: string }> = [
 ];
 
 describe('The Context view in a light and a dark theme', function () {
+  // Resizing, opening a file and dragging the side bar take a while on a busy machine.
+  this.timeout(180_000);
   const session = useWorkbenchSession();
 
   before(async () => {

@@ -8,7 +8,8 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import { readmeScreenshotDir, repoRoot } from '../harness/paths';
 import { SideBar } from './sideBar';
 
-const defaultTimeoutMs = 20_000;
+// Generous: the machine running the tests may be shared and busy; a step that works waits only as long as it needs.
+const defaultTimeoutMs = 45_000;
 
 /** A colour theme as the theme picker lists it, and how to tell that the workbench wears it. */
 export interface ColorTheme {
@@ -17,6 +18,18 @@ export interface ColorTheme {
   kind: 'light' | 'dark';
   /** The class the workbench element gets while this theme is applied. */
   workbenchClass: string;
+}
+
+/** A hover as laid out on screen (see {@link Workbench.hoverLayout}); coordinates are window pixels. */
+export interface HoverLayout {
+  /** Height of the hover's scrollable contents that shows at once. */
+  visibleHeight: number;
+  /** Height of everything in it; more than `visibleHeight` means the hover scrolls. */
+  contentHeight: number;
+  visibleBottom: number;
+  width: number;
+  /** Each provider's part, top to bottom. */
+  parts: { text: string; top: number; bottom: number }[];
 }
 
 /** A screenshot written to disk, with its bytes for measuring. */
@@ -137,16 +150,28 @@ export class Workbench {
     );
   }
 
-  /** Opens a workspace file through Quick Open (Ctrl+P), as a user would, and waits for its editor tab. */
+  /**
+   * Opens a workspace file through Quick Open (Ctrl+P), as a user would, and waits for its editor tab. When Quick Open
+   * is still updating its list, Enter can pick nothing; like a user, this then tries again.
+   */
   async openFile(relativePath: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: defaultTimeoutMs });
-    await input.fill(relativePath);
     const name = path.posix.basename(relativePath);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: defaultTimeoutMs });
-    await this.page.keyboard.press('Enter');
-    await this.page.locator('.tab.active', { hasText: name }).waitFor({ timeout: defaultTimeoutMs });
+    const tab = this.page.locator('.tab.active', { hasText: name });
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Control+P');
+      const input = this.page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: defaultTimeoutMs });
+      await input.fill(relativePath);
+      await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor({ timeout: defaultTimeoutMs });
+      await this.page.keyboard.press('Enter');
+      try {
+        await tab.waitFor({ timeout: attempt < 3 ? 10_000 : defaultTimeoutMs });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        if (await this.page.locator('.quick-input-widget').isVisible()) await this.page.keyboard.press('Escape');
+      }
+    }
     // Quick Open leaves the keyboard focus in the editor, where the next steps type.
     await this.page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: defaultTimeoutMs });
   }
@@ -177,12 +202,61 @@ export class Workbench {
     }
   }
 
+  /**
+   * How the hover on screen that contains `expected` is laid out, measured in the browser: the visible part of its
+   * scrollable contents, and where each provider's part (ours, TypeScript's, …) sits in it. A part whose `bottom` is
+   * below `visibleBottom` needs scrolling inside the hover to be read.
+   */
+  async hoverLayout(expected: string): Promise<HoverLayout> {
+    const hover = this.page.locator('.monaco-hover:visible', { hasText: expected }).first();
+    await hover.waitFor({ timeout: defaultTimeoutMs });
+    return hover.evaluate((element) => {
+      const contents = element.querySelector<HTMLElement>('.monaco-hover-content') ?? element;
+      const box = contents.getBoundingClientRect();
+      const visibleBottom = Math.min(box.bottom, box.top + contents.clientHeight);
+      return {
+        visibleHeight: contents.clientHeight,
+        contentHeight: contents.scrollHeight,
+        visibleBottom,
+        width: box.width,
+        parts: Array.from(contents.children).map((part) => {
+          const rect = part.getBoundingClientRect();
+          return { text: (part as HTMLElement).innerText, top: rect.top, bottom: rect.bottom };
+        }),
+      };
+    });
+  }
+
+  /**
+   * The number of lines `text` takes where it is rendered inside `container` (1 when it does not wrap), or 0 when it
+   * is not there (a no-break space in the page matches a space in `text`). Measured on the rendered text with a DOM
+   * Range, so it is what the user sees.
+   */
+  async renderedLines(container: Locator, text: string): Promise<number> {
+    return container.evaluate((root, wanted) => {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        // A no-break space reads as a space (same length, so the offsets still hold).
+        const at = node.textContent?.replace(/\u00a0/g, ' ').indexOf(wanted) ?? -1;
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + wanted.length);
+        const tops = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        return tops.size;
+      }
+      return 0;
+    }, text);
+  }
+
   /** Clicks a view container's activity bar entry (opening the side bar on it) unless it is already open. */
   async openViewContainer(title: string): Promise<void> {
     await this.dismissHover();
     const entry = this.activityBarEntry(title);
-    if ((await entry.getAttribute('aria-expanded')) !== 'true') await entry.click();
-    await this.page.locator('.sidebar .composite.title', { hasText: title }).waitFor({ timeout: defaultTimeoutMs });
+    const shown = this.page.locator('.sidebar .composite.title', { hasText: title });
+    // The entry can still read "expanded" while the side bar itself is hidden: what counts is the side bar showing it.
+    if (!(await shown.isVisible())) await entry.click({ timeout: defaultTimeoutMs });
+    await shown.waitFor({ timeout: defaultTimeoutMs });
   }
 
   /**

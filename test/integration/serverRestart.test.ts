@@ -35,7 +35,7 @@ describe('language server crash and restart', function () {
     assert.equal(api.client.isRunning(), true);
 
     const card = await customerLensHover(editor.document.uri, at);
-    assert.match(card, /^\*\*Checkout\*\* — \\@shop\/payments/);
+    assert.match(card, /^\*\*Checkout\*\* · \\@shop\/payments/);
     assert.match(card, /Coupon codes rejected at the coupon step/);
     assert.match(card, /Mapped by `\/src\/checkout\/` in \.customer-lens\.yml:17/);
 

@@ -45,7 +45,9 @@ describe('server trace', function () {
   });
 
   it('declares the trace setting, off by default', () => {
-    const properties = (extensionManifest().contributes?.configuration as { properties: Record<string, { enum?: string[]; default?: string }> }).properties;
+    // The settings come in categories (customer context, editor, troubleshooting).
+    const categories = extensionManifest().contributes?.configuration as { properties: Record<string, { enum?: string[]; default?: string }> }[];
+    const properties = Object.assign({}, ...categories.map((category) => category.properties)) as Record<string, { enum?: string[]; default?: string }>;
     assert.deepEqual(properties['customerLens.trace.server']?.enum, ['off', 'messages', 'verbose']);
     assert.equal(properties['customerLens.trace.server']?.default, 'off');
   });

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { CustomerLensApi } from '../../src/client/customerLensContext';
 import type { AddedPattern } from '../../src/client/sidebar/addToFeature';
 import type { ContextViewModel } from '../../src/shared/webviewProtocol';
-import { activateExtension, fixtureUri, nextEvent, openFixture } from './support';
+import { activateExtension, fixtureUri, nextEvent, openFixture, positionOf, waitFor, waitForDiagnostics, writeFixture } from './support';
 
 type Mapped = Extract<ContextViewModel, { state: 'mapped' }>;
 
@@ -138,11 +138,64 @@ describe('sidebar', function () {
     const detail = opened.model.state === 'ready' && opened.model.opened?.state === 'ready' ? opened.model.opened.detail : undefined;
     assert.ok(detail);
     assert.deepEqual(detail.modules.map((m) => m.pattern), ['/src/checkout/', '*.payment.ts']);
+    // Why each module exists: the main file's doc comment where the map says nothing, the map's comment otherwise.
+    assert.match(detail.modules[0]?.why ?? '', /^The checkout flow from a shopper's cart to a paid order/);
+    assert.equal(detail.modules[0]?.whySource, 'doc comment of src/checkout/checkoutService.ts');
     assert.match(detail.modules[1]?.why ?? '', /Payment method adapters/);
+    assert.equal(detail.modules[1]?.whySource, 'comment in .customer-lens.yml');
     assert.ok(detail.customers.topProblems.length > 0);
     assert.equal(opened.testIds['explore-detail'], 1);
     assert.ok((opened.testIds['explore-file'] ?? 0) > 0);
     await api.sidebar.openExploreFeature(undefined);
+  });
+
+  it("Explore takes a module's reason from its folder's README when the map says nothing", async () => {
+    const readme = await writeFixture('src/search/README.md', '# Search\n\n![badge](https://ci.example.com/b.svg)\n\nHelps shoppers find a product by **name** or need.\n');
+    try {
+      await vscode.commands.executeCommand('customerLens.explore.focus');
+      await api.sidebar.waitForExplore((r) => r.model.state === 'ready' && r.model.features.length >= 5);
+      await api.sidebar.openExploreFeature('search');
+      const opened = await api.sidebar.waitForExplore((r) => r.model.state === 'ready' && r.model.opened?.state === 'ready' && r.model.opened.featureId === 'search');
+      const detail = opened.model.state === 'ready' && opened.model.opened?.state === 'ready' ? opened.model.opened.detail : undefined;
+      assert.deepEqual([detail?.modules[0]?.why, detail?.modules[0]?.whySource], ['Helps shoppers find a product by name or need.', 'src/search/README.md']);
+      assert.equal(opened.testIds['explore-module-why-source'], 1);
+    } finally {
+      await vscode.workspace.fs.delete(readme);
+      await api.sidebar.openExploreFeature(undefined);
+    }
+  });
+
+  it('shows a map with errors on top of the Feature Map, and the last valid version below it', async () => {
+    const mapUri = fixtureUri('.customer-lens.yml');
+    // Edited and saved through the editor, as a person would (and so the open document and the disk agree).
+    const document = await vscode.workspace.openTextDocument(mapUri);
+    const good = document.getText();
+    const typo = positionOf(document, 'owners: ["@shop/discovery"]');
+    await vscode.commands.executeCommand('customerLens.featureMap.focus');
+    try {
+      const broken = new vscode.WorkspaceEdit();
+      broken.replace(mapUri, new vscode.Range(typo, typo.translate(0, 'owners'.length)), 'owner');
+      assert.ok(await vscode.workspace.applyEdit(broken));
+      await document.save();
+      await waitForDiagnostics(mapUri, 'an error for the misspelt key', (diagnostics) => diagnostics.some((d) => d.severity === vscode.DiagnosticSeverity.Error));
+      const roots = await waitFor('the broken map on top of the tree', async () => {
+        const children = await api.sidebar.featureMapChildren();
+        return children[0]?.node.kind === 'mapErrors' ? children : undefined;
+      });
+      assert.equal(roots[0]?.item.label, 'The map has 1 error');
+      assert.equal(roots[0]?.item.description, 'showing the last valid version');
+      assert.equal(roots[0]?.item.command?.command, 'vscode.open', 'clicking it opens the first error');
+      assert.ok(roots.some((r) => r.item.label === 'Search'), 'the last valid map is listed');
+      const mobile = roots.find((r) => r.item.label === 'Mobile checkout');
+      assert.match(String(mobile?.item.description), /· no customer data$/);
+    } finally {
+      const revert = new vscode.WorkspaceEdit();
+      revert.replace(mapUri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), good);
+      await vscode.workspace.applyEdit(revert);
+      await document.save();
+    }
+    await waitForDiagnostics(mapUri, 'no errors once the map is fixed', (list) => !list.some((d) => d.severity === vscode.DiagnosticSeverity.Error));
+    await waitFor('the error row to go', async () => (await api.sidebar.featureMapChildren())[0]?.node.kind === 'feature');
   });
 
   it('Add to Feature… adds a pattern to the map, keeping its comments, and the file then maps', async () => {

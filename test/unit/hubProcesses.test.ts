@@ -160,8 +160,10 @@ describe('two hub replicas on one PostgreSQL', function () {
         }
         // Each 2 s slot ran once in all, not once per replica: at most one run per 2 s window (plus one at start).
         assert.ok(runs.length <= Math.ceil(9000 / 2000) + 2, `each sync ran once, not once per replica: ${runs.length} runs`);
-        assert.equal(new Set(runs.map((r) => r.outcome)).size, 1);
-        assert.equal(runs[0]!.outcome, 'ok');
+        // The last run may still be under way when the runs are read (no outcome yet); every finished one succeeded.
+        const finished = runs.filter((r) => r.finished_at !== null);
+        assert.ok(finished.length >= 2, `several syncs finished: ${JSON.stringify(runs)}`);
+        assert.deepEqual([...new Set(finished.map((r) => r.outcome))], ['ok']);
 
         const etags = await until('both replicas serving the same documents', async () => {
           const tags = await Promise.all(

@@ -167,6 +167,8 @@ describe('agents: budget, privacy and the declared tools', () => {
       assert.ok(entry.canBeReferencedInPrompt && /^[\w-]+$/.test(entry.toolReferenceName));
       assert.ok(manifest.activationEvents.includes(`onLanguageModelTool:${entry.name}`));
     }
-    assert.equal(manifest.contributes.configuration.properties[AGENT_TOOLS_SETTING].default, true);
+    const groups = manifest.contributes.configuration as Array<{ properties: Record<string, { default?: unknown }> }>;
+    const setting = groups.find((group) => AGENT_TOOLS_SETTING in group.properties)?.properties[AGENT_TOOLS_SETTING];
+    assert.equal(setting?.default, true);
   });
 });

@@ -156,7 +156,8 @@ describe('Neovim with the README snippet and customer-lens lsp --stdio', functio
     assert.equal(result.lens, 'Checkout · 3 open problems · 5 quotes · 18.4k checkouts started (7d)', seen);
 
     // The card in the floating window.
-    const card = (result.hover ?? []).join('\n');
+    // The card keeps a figure and its unit together with no-break spaces; read them as the spaces they show as.
+    const card = (result.hover ?? []).join('\n').replace(/\u00a0/g, ' ');
     assert.match(card, /Checkout/, seen);
     assert.match(card, /Coupon codes rejected at the coupon step/, card);
     assert.match(card, /42 customers/, card);
@@ -164,7 +165,7 @@ describe('Neovim with the README snippet and customer-lens lsp --stdio', functio
     // Running the lens shows the card as a message, with no "does not support command" warning.
     assert.deepEqual(result.notifications, [], seen);
     assert.equal(result.lens_run?.type, 3, seen);
-    assert.match(result.lens_run?.message ?? '', /^Checkout — @shop\/payments\n/, seen);
+    assert.match((result.lens_run?.message ?? '').replace(/\u00a0/g, ' '), /^Checkout · @shop\/payments · 3 open problems\n/, seen);
 
     // A nested package's file: its own feature first, the root map's too, in the same server.
     assert.match(result.nested_lens ?? '', /^Mobile checkout \(\+1\) · /, seen);

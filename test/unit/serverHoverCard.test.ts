@@ -12,7 +12,12 @@ import type { FeatureContext } from '../../src/shared/contextProtocol';
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const HOUR = 3_600_000;
 
+/** The card's markdown, its no-break spaces (which keep figures like "▲ 35%" together) read as spaces. */
 function card(context: FeatureContext | undefined, overrides: Partial<CardInput> = {}): string {
+  return renderCard(context, overrides).replace(/\u00a0/g, ' ');
+}
+
+function renderCard(context: FeatureContext | undefined, overrides: Partial<CardInput> = {}): string {
   return renderFeatureCard({
     feature: { id: 'checkout', name: 'Checkout', description: 'Map description.', owners: ['@shop/payments'], links: [] },
     context,
@@ -60,12 +65,16 @@ describe('hover card', () => {
       id: 'checkout',
       name: 'Checkout <img src=x onerror=alert(1)>',
       summary: '# Heading\n\n[click me](command:workbench.action.terminal.new) and https://evil.example.com and *bold* `code` &amp; a@b.co',
-      problems: [{ id: 'p', title: '](command:evil) [x](javascript:alert(1))', customers: 5, url: 'javascript:alert(1)' }],
+      problems: [
+        { id: 'p', title: '](command:evil) [x](javascript:alert(1))', customers: 5, url: 'javascript:alert(1)' },
+        { id: 'p2', title: 'ok', customers: 1, url: 'https://fine.example.com/a(b)c' },
+      ],
       quotes: [{ id: 'q', text: '> quoted\n- list | pipe ~~strike~~ 1. one', author: '**Eve**', url: 'http://plain.example.com/q' }],
       usage: [{ id: 'u', label: '<script>', value: 3, unit: '_u_' }],
       links: [{ title: 'ok', url: 'https://fine.example.com/a(b)c' }],
     };
-    const markdown = card(evil);
+    // With customer data the card has no room for the summary; without, the map's description stands in.
+    const markdown = `${card(evil)}\n\n${card(undefined, { feature: { id: 'checkout', name: 'Checkout', description: evil.summary, owners: [], links: [] }, sidebarLink: false })}`;
     assert.doesNotMatch(markdown, /(^|[^\\])<(img|script)/m, 'raw HTML');
     assert.doesNotMatch(markdown, /(^|[^\\])\]\((?!https:\/\/|command:customerLens\.openSidebar )/m, 'a link target other than https or the sidebar');
     assert.equal(markdown.match(/(^|[^\\])\]\(command:/gm)?.length, 1, 'only the sidebar link runs a command');
@@ -78,7 +87,7 @@ describe('hover card', () => {
     assert.match(markdown, /- \\\]\(command:evil\) \\\[x\\\]\(javascript:alert\(1\)\) — 5 customers/);
     assert.doesNotMatch(markdown, /\[source\]\(http:/);
     assert.match(markdown, /> “\\> quoted - list \\\| pipe \\~\\~strike\\~\\~ 1\. one”/);
-    assert.match(markdown, /> — \\\*\\\*Eve\\\*\\\*$/m);
+    assert.match(markdown, /” — \\\*\\\*Eve\\\*\\\*$/m);
   });
 
   it('links only https URLs', () => {
@@ -127,6 +136,23 @@ describe('hover card', () => {
     assert.equal(codeLensTitle(feature, 0, { state: 'synced', source: 'endpoint' }), 'Checkout · 3 open problems · 12 quotes · 4.1k weekly users');
     assert.equal(codeLensTitle(feature, 1, { state: 'offline', source: 'endpoint' }), 'Checkout (+1) · 3 open problems · 12 quotes · 4.1k weekly users · offline');
     assert.equal(codeLensTitle({ ...feature, context: undefined }, 0, { state: 'none', source: 'none' }), 'Checkout · no customer context source');
+  });
+
+  it('counts open problems in the card heading exactly as the CodeLens does', () => {
+    const problems = [
+      { id: 'a', title: 'a', status: 'open' as const, customers: 3 },
+      { id: 'b', title: 'b', customers: 2 },
+      { id: 'c', title: 'c', status: 'in-progress' as const, customers: 1 },
+      { id: 'd', title: 'd', status: 'solved' as const, customers: 9 },
+    ];
+    assert.match(card({ id: 'checkout', problems }), /^\*\*Checkout\*\* · \\@shop\/payments · 3 open problems\n/);
+    assert.doesNotMatch(card({ id: 'checkout', problems }), /\bd\b — 9 customers/, 'a solved problem is not listed');
+    assert.match(card({ id: 'checkout', problems: [problems[3]!] }), /· no open problems\n/);
+  });
+
+  it('never lets a figure wrap apart: arrows, counts and money are joined with no-break spaces', () => {
+    const markdown = renderCard({ id: 'checkout', problems: [{ id: 'a', title: 'Coupons', customers: 42, arr: 386_400, currency: 'USD', trend: 0.35, status: 'in-progress' }] });
+    assert.match(markdown, /— 42\u00a0customers · \$386k\u00a0ARR · ▲\u00a035% · in\u00a0progress$/m);
   });
 });
 

@@ -9,7 +9,12 @@ import type { FeatureContext } from '../../src/shared/contextProtocol';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 
+// The card keeps a figure and its unit together with no-break spaces; read them as the spaces they show as.
 function plainCard(context: FeatureContext): string {
+  return plainText(context).replace(/\u00a0/g, ' ');
+}
+
+function plainText(context: FeatureContext): string {
   return markdownToPlainText(
     renderFeatureCard({
       feature: { id: 'checkout', name: 'Checkout', owners: ['@shop/payments'], links: [] },
@@ -24,9 +29,9 @@ function plainCard(context: FeatureContext): string {
 
 describe('plain-text hover card', () => {
   it('gives back every remote string exactly as the source wrote it', () => {
-    // Under the card's 90-character cut. (Brackets are left out: marked reads `\[x\](y)` inside a link's label as a
+    // Under the card's 56-character cut for a title. (Brackets are left out: marked reads `\[x\](y)` inside a link's label as a
     // nested link, in the plain text as in VS Code's hover, which the card writer has to prevent.)
-    const title = 'Use `SAVE10` & *stars* <b>bold</b> 1. # no @team www.example.com http://x.y';
+    const title = 'Use `SAVE10` & *x* <b>b</b> 1. # @team www.a.io http://x';
     const quote = 'It said "Invalid code" \\ twice_over_';
     const text = plainCard({
       id: 'checkout',
@@ -34,7 +39,7 @@ describe('plain-text hover card', () => {
       quotes: [{ id: 'q', text: quote, author: 'Ana <ana@example.com>', source: 'Zendesk', url: 'https://support.example.com/t/2' }],
     });
     assert.ok(text.includes(`- ${title} <https://support.example.com/t/1> — 3 customers`), text);
-    assert.ok(text.includes(`> “${quote}”\n> — Ana <ana@example.com> · Zendesk <https://support.example.com/t/2>`), text);
+    assert.ok(text.includes(`> “${quote}” — Ana <ana@example.com> · Zendesk <https://support.example.com/t/2>`), text);
     assert.ok(text.includes('Mapped by /src/*_v2/ in .customer-lens.yml:17 · from customer-context.json'), text);
   });
 
@@ -42,7 +47,7 @@ describe('plain-text hover card', () => {
     const text = plainCard({ id: 'checkout', problems: [{ id: 'p', title: 'Coupons fail', customers: 3 }] });
     assert.equal(
       text,
-      ['Checkout — @shop/payments', 'Top problems\n- Coupons fail — 3 customers', '---', 'Mapped by /src/*_v2/ in .customer-lens.yml:17 · from customer-context.json'].join('\n\n'),
+      ['Checkout · @shop/payments · 1 open problem', '- Coupons fail — 3 customers', '---', 'Mapped by /src/*_v2/ in .customer-lens.yml:17 · from customer-context.json'].join('\n\n'),
     );
   });
 

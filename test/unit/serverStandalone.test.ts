@@ -63,7 +63,7 @@ describe('customer-lens lsp --stdio with an endpoint (reference server on 127.0.
     const client = await start({ initializationOptions: { endpoint: reference.url, token: TOKEN, hover: { mode: 'anchors' } } });
     const card = await hover(client);
     assert.match(card, /^\*\*Checkout\*\*/);
-    assert.match(card, /42 customers · high · in-progress/);
+    assert.match(card, /42\scustomers · \$386k\sARR · ▲\s35% · in\sprogress/);
     assert.match(card, / · updated just now$/);
     assert.doesNotMatch(card, /command:/, 'no command link for a client that did not ask for it');
     const result = await fileContext(client);

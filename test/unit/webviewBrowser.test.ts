@@ -60,8 +60,15 @@ function page(kind: WebviewKind, origin: string): string {
   const nonce = createNonce();
   const html = webviewHtml(kind, origin, `${origin}/sidebar.js`, `${origin}/sidebar.css`, nonce);
   const standIn = `<script nonce="${nonce}">
-    window.__sent = []; window.__violations = []; window.__state = undefined;
+    window.__sent = []; window.__violations = []; window.__state = undefined; window.__frameOpened = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+    // What VS Code's webview frame does (pre/index.html, handleInnerClick): every click on an <a href> that reaches the
+    // window is opened by the workbench too, whether or not the page called preventDefault.
+    window.addEventListener('click', (e) => {
+      for (const node of e.composedPath()) {
+        if (node.tagName && node.tagName.toLowerCase() === 'a' && node.href) { window.__frameOpened.push(node.href); e.preventDefault(); return; }
+      }
+    });
     window.acquireVsCodeApi = () => ({
       postMessage: (m) => window.__sent.push(m),
       getState: () => window.__state,
@@ -234,6 +241,42 @@ describe('sidebar webview in Chromium', function () {
     assert.equal(tab.url(), before);
   });
 
+  it("opens each link once, through the host only: VS Code's frame never sees the click", async () => {
+    await open('context');
+    await showContext(buildContextViewModel(checkoutAnswer(), NOW));
+    for (const testId of ['problem-link', 'quote-link', 'feature-link']) {
+      await tab.locator(`[data-testid="${testId}"]`).first().click();
+      await tab.locator(`[data-testid="${testId}"]`).first().click({ button: 'middle' });
+    }
+    const opened = (await sent()).filter((m) => m.method === 'link/open').map((m) => (m.method === 'link/open' ? m.params.url : ''));
+    assert.deepEqual(opened, ['https://support.example.com/tickets/48213', 'https://support.example.com/tickets/48213', 'https://wiki.example.com/product/checkout']);
+    assert.deepEqual(await tab.evaluate(() => (window as unknown as { __frameOpened: string[] }).__frameOpened), [], 'a click reached the frame, which would open a second tab');
+  });
+
+  it('says "Reading customer context…" from the moment the view opens until the first model arrives', async () => {
+    await open('context');
+    assert.equal(await tab.locator('[data-testid="view-loading"]').textContent(), 'Reading customer context…');
+    assert.equal(await tab.locator('[data-testid="view-loading"]').getAttribute('role'), 'status');
+    await showContext(buildContextViewModel(checkoutAnswer(), NOW));
+    assert.equal(await tab.locator('[data-testid="view-loading"]').count(), 0);
+    await open('explore');
+    assert.deepEqual(await texts('[role="status"]'), ['', 'Reading the map…']);
+  });
+
+  it('counts open and solved problems as the CodeLens does, lists solved last, names quote sources and keeps currencies apart', async () => {
+    await open('context');
+    await showContext(buildContextViewModel(checkoutAnswer(), NOW));
+    assert.equal(await tab.locator('[data-testid="feature-problem-summary"]').textContent(), '3 open problems');
+    assert.equal(await tab.locator('[data-testid="problems-count"]').textContent(), ' 3 open · 1 solved');
+    assert.deepEqual(await texts('[data-testid="problem-status"]'), ['In progress', 'Open', 'Planned', 'Solved']);
+    assert.deepEqual(await texts('[data-testid="quote-link"]'), ['Support ticket', 'Sales call', 'Intercom', 'Customer interview', 'Quarterly business review']);
+    assert.equal(await tab.locator('[data-testid="currency-note"]').count(), 0);
+    await showContext(buildContextViewModel(checkoutAnswer(fixtureContext('billing')), NOW));
+    // Sorted by customers affected, never by amount: 412k EUR and 184k USD are not on one scale.
+    assert.deepEqual(await texts('[data-testid="problem-arr"]'), ['412k EUR ARR', '96.3k USD ARR', '40.6k USD ARR', '184k USD ARR']);
+    assert.match((await tab.locator('[data-testid="currency-note"]').textContent()) ?? '', /^ARR is in EUR and USD; amounts are not converted/);
+  });
+
   it('offers Add to feature for an unmapped file and Create map without a map', async () => {
     await open('context');
     const unmapped = buildContextViewModel({ ...checkoutAnswer(), uri: `${ROOT_URI}/src/experimental/voiceSearch.ts`, path: 'src/experimental/voiceSearch.ts', features: [] }, NOW);
@@ -307,6 +350,19 @@ describe('sidebar webview in Chromium', function () {
     const module = moduleView(summary.patterns[0]!, [`${ROOT_URI}/src/checkout/applyCoupon.ts`], ROOT_URI, MAP_URI, undefined);
     await showExplore({ state: 'ready', features, opened: { state: 'ready', featureId: 'checkout', detail: exploreDetailView(summary, [module], fixtureContext('checkout'), []) } });
     assert.equal(await tab.evaluate(() => (document.activeElement as HTMLElement | null)?.id), 'detail-heading', 'focus moves to the opened feature');
+    // A hierarchy to read top-down: why it exists, its customers (problems as links, quotes in full), its code.
+    assert.deepEqual(await texts('[data-testid="explore-detail"] h3'), ['Why it exists', 'Customers 3 open · 1 solved', 'Code 1', 'Links']);
+    assert.deepEqual(await texts('[data-testid="explore-problem-link"]'), [
+      'Coupon codes rejected at the coupon step',
+      'Declined cards show "Something went wrong" instead of the reason',
+      'Shipping cost only appears on the last step',
+    ]);
+    assert.equal((await texts('[data-testid="explore-quote"] blockquote'))[0], fixtureContext('checkout').quotes?.[0]?.text, 'a quote in full');
+    const headingSize = await tab.evaluate(() => parseFloat(getComputedStyle(document.getElementById('detail-heading')!).fontSize));
+    const bodySize = await tab.evaluate(() => parseFloat(getComputedStyle(document.querySelector('[data-testid="explore-purpose"]')!).fontSize));
+    assert.ok(headingSize >= bodySize * 1.25, `the feature's name stands out (${headingSize}px against ${bodySize}px body text)`);
+    await tab.locator('[data-testid="explore-problem-link"]').first().click();
+    assert.deepEqual(await waitForSent((m) => m.method === 'link/open'), { method: 'link/open', params: { url: 'https://support.example.com/tickets/48213' } });
     await tab.locator('[data-testid="explore-file"]').click();
     assert.deepEqual(await waitForSent((m) => m.method === 'file/open'), { method: 'file/open', params: { uri: `${ROOT_URI}/src/checkout/applyCoupon.ts` } });
     await tab.locator('[data-testid="explore-back"]').click();

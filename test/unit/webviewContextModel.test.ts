@@ -92,6 +92,39 @@ describe('Context view model', () => {
     assert.equal(checkout.links[0]?.url, 'https://wiki.example.com/product/checkout', 'map links come first');
   });
 
+  it('counts open and solved problems as the hover and the CodeLens do, and names each quote by its source', () => {
+    const model = build(result());
+    assert.equal(model.state, 'mapped');
+    if (model.state !== 'mapped') return;
+    const [checkout] = model.features;
+    // The fixture has 4 problems, one solved: the CodeLens says "3 open problems", so the sidebar says 3 open too.
+    assert.deepEqual(checkout?.problemCounts, { open: 3, solved: 1 });
+    assert.deepEqual(checkout?.problems.map((p) => p.open), [true, true, true, false]);
+    assert.deepEqual(
+      checkout?.quotes.map((q) => [q.linkText, q.attribution]),
+      [
+        ['Support ticket', 'Maria Lopez, Lopez Ceramics · 2026-11-18'],
+        ['Sales call', 'Daniel Reyes, Northwind Outdoor · 2026-11-10'],
+        ['Intercom', 'Priya Natarajan, Bramble & Oak · 2026-11-04'],
+        ['Customer interview', 'Aisha Khan, Fernleaf Tea · 2026-10-22'],
+        ['Quarterly business review', 'Tom Becker, Alpine Gear Co · 2026-09-29'],
+      ],
+    );
+    const unnamed = featureView(checkoutFeature({ context: { id: 'checkout', quotes: [{ id: 'q', text: 'Hi', url: 'https://calls.example.com/r/1' }] } }), fileFreshness, NOW);
+    assert.equal(unnamed.quotes[0]?.linkText, 'calls.example.com', 'a quote without a named source is linked by its host, never "Source"');
+  });
+
+  it('keeps currencies apart: each ARR names its currency when a feature mixes them, and says they are not converted', () => {
+    const billing = featureView(checkoutFeature({ id: 'billing', name: 'Billing', context: storefrontContext('billing') }), fileFreshness, NOW);
+    assert.deepEqual(billing.problems.map((p) => p.arrText), ['412k EUR ARR', '184k USD ARR', '40.6k USD ARR', '96.3k USD ARR']);
+    assert.equal(billing.currencyNote, 'ARR is in EUR and USD; amounts are not converted, so compare them only within one currency.');
+    const checkout = featureView(checkoutFeature(), fileFreshness, NOW);
+    assert.equal(checkout.problems[0]?.arrText, '$386k ARR');
+    assert.equal(checkout.currencyNote, undefined);
+    const noCode = problemView({ id: 'p', title: 'T', arr: 5000 }, NOW);
+    assert.equal(noCode.arrText, '5k ARR (currency not given)');
+  });
+
   it('lists the primary feature first', () => {
     const billing = checkoutFeature({ id: 'billing', name: 'Billing', primary: true, context: undefined });
     const model = build(result({ features: [checkoutFeature({ primary: false }), billing] }));

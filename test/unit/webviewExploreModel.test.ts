@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { customersOf, exploreDetailView, exploreFeatureView, moduleView, patternComment, relativeTo } from '../../src/client/sidebar/exploreViewModel';
+import { customersOf, exploreDetailView, exploreFeatureView, moduleReason, moduleView, patternComment, relativeTo } from '../../src/client/sidebar/exploreViewModel';
+import { leadingDocComment, mainFileOf, moduleFolder, readmeSummary } from '../../src/client/sidebar/moduleDocs';
 import { parseContextResponse, type FeatureContext } from '../../src/shared/contextProtocol';
 import type { FeatureSummary } from '../../src/shared/lspProtocol';
 import { exploreViewModelSchema } from '../../src/shared/webviewProtocol';
@@ -96,15 +97,69 @@ describe('Explore view model', () => {
     assert.equal(relativeTo(`${ROOT_URI}/`, `${ROOT_URI}/a%20b/c.ts`), 'a b/c.ts');
   });
 
-  it('says who the customers are: segments, quoted companies, the problems hitting the most of them', () => {
+  it('says who the customers are: segments, quoted companies, the open problems hitting the most of them as links, and every quote in full', () => {
     const customers = customersOf(context('checkout'));
     assert.ok(customers.segments.length > 0);
     assert.ok(customers.companies.includes('Lopez Ceramics'));
-    assert.equal(customers.topProblems[0]?.title, 'Coupon codes rejected at the coupon step');
-    assert.equal(customers.topProblems[0]?.customersText, '42 customers');
+    assert.deepEqual(customers.topProblems[0], {
+      title: 'Coupon codes rejected at the coupon step',
+      customersText: '42 customers',
+      arrText: '$386k ARR',
+      statusLabel: 'In progress',
+      url: 'https://support.example.com/tickets/48213',
+    });
     assert.ok(customers.topProblems.length <= 3);
+    assert.ok(!customers.topProblems.some((p) => p.title.startsWith('Order confirmation email')), 'a solved problem is not what hurts them');
+    assert.equal(customers.problemCountText, '3 open · 1 solved', 'counted as the hover and the CodeLens count');
     assert.match(customers.summary ?? '', /quotes? on record/);
-    assert.deepEqual(customersOf(undefined), { segments: [], companies: [], topProblems: [] });
+    // Quotes in full, newest first, each named by its source.
+    assert.equal(customers.quotes.length, 5);
+    assert.equal(customers.quotes[0]?.text, context('checkout').quotes?.[0]?.text);
+    assert.equal(customers.quotes[0]?.linkText, 'Support ticket');
+    assert.deepEqual(customersOf(undefined), { segments: [], companies: [], topProblems: [], quotes: [] });
+  });
+
+  it('keeps dollars and euros apart among the problems it lists', () => {
+    const billing = customersOf(context('billing'));
+    assert.deepEqual(billing.topProblems.map((p) => p.arrText), ['412k EUR ARR', '96.3k USD ARR', '40.6k USD ARR']);
+    assert.match(billing.currencyNote ?? '', /^ARR is in EUR and USD; amounts are not converted/);
+    assert.equal(customersOf(context('checkout')).currencyNote, undefined);
+  });
+
+  it("says why a module exists from the map's comment, else the folder's README, else the main file's doc comment", () => {
+    const readme = { path: 'src/billing/README.md', text: '# Billing\n\n[![build](https://ci.example.com/b.svg)](https://ci)\n\nCharges merchants **every month** for their [plan](docs/plans.md).\nInvoices are PDFs.\n\n## Layout\n\nMore.' };
+    const mainFile = { path: 'src/billing/billing.ts', text: '#!/usr/bin/env node\n// Copyright 2026 Fernhill. MIT licence.\n\n/**\n * Runs the monthly billing cycle.\n *\n * @module billing\n */\nexport {};\n' };
+    assert.deepEqual(moduleReason('Listed after checkout on purpose.', '.customer-lens.yml', { readme, mainFile }), {
+      why: 'Listed after checkout on purpose.',
+      whySource: 'comment in .customer-lens.yml',
+    });
+    assert.deepEqual(moduleReason(undefined, '.customer-lens.yml', { readme, mainFile }), {
+      why: 'Charges merchants every month for their plan. Invoices are PDFs.',
+      whySource: 'src/billing/README.md',
+    });
+    assert.deepEqual(moduleReason(undefined, '.customer-lens.yml', { mainFile }), { why: 'Runs the monthly billing cycle.', whySource: 'doc comment of src/billing/billing.ts' });
+    assert.equal(moduleReason(undefined, '.customer-lens.yml', { mainFile: { path: 'a.ts', text: "import x from 'y';\n/** Not leading. */\n" } }), undefined);
+  });
+
+  it('reads doc comments and README paragraphs in the forms repositories write them', () => {
+    assert.equal(leadingDocComment('// The search box.\n// Ranks as you type.\n\n// unrelated\nexport {};'), 'The search box. Ranks as you type.');
+    assert.equal(leadingDocComment('"""Tax rules per country.\n\nLonger text."""\nimport os\n'), 'Tax rules per country.');
+    assert.equal(leadingDocComment('//! Parses maps.\nuse std::fs;'), 'Parses maps.');
+    assert.equal(leadingDocComment('# customer-lens: checkout\nx = 1\n'), undefined, 'a lone tag is not a reason');
+    assert.equal(leadingDocComment('/* eslint-disable */\n/** Real reason. */\n'), 'Real reason.');
+    assert.equal(readmeSummary('---\ntitle: x\n---\n<!-- hidden -->\n```sh\nnpm i\n```\n- a list\n\nThe prose.'), 'The prose.');
+    assert.equal(readmeSummary('# Only a heading\n'), undefined);
+  });
+
+  it("finds a module's folder and the file that speaks for it", () => {
+    assert.equal(moduleFolder('/src/checkout/', ['src/checkout/a.ts', 'src/checkout/deep/b.ts']), 'src/checkout');
+    assert.equal(moduleFolder('/src/emails/**/invoice*', ['src/emails/templates/invoice.html']), 'src/emails');
+    assert.equal(moduleFolder('docs/api.md', ['docs/api.md']), 'docs', 'a slash in the middle anchors; the file name is not a folder');
+    assert.equal(moduleFolder('*.payment.ts', ['src/billing/x.payment.ts', 'src/billing/y.payment.ts']), undefined, 'a pattern that matches at any depth names no folder');
+    assert.equal(moduleFolder('/src/checkout/', []), undefined);
+    assert.equal(mainFileOf('src/checkout', ['src/checkout/applyCoupon.ts', 'src/checkout/checkoutService.ts', 'src/checkout/legacy/checkout.ts']), 'src/checkout/checkoutService.ts');
+    assert.equal(mainFileOf('src/search', ['src/search/rankResults.ts', 'src/search/index.ts', 'src/search/searchIndex.ts']), 'src/search/index.ts');
+    assert.equal(mainFileOf('src/billing', ['src/billing/plans.ts']), undefined);
   });
 
   it('builds an opened feature the webview accepts, with https links only', () => {
@@ -118,6 +173,10 @@ describe('Explore view model', () => {
     assert.deepEqual(detail.modules.map((m) => m.pattern), ['/src/checkout/', '*.payment.ts']);
     assert.ok(detail.links.every((l) => l.url.startsWith('https://')));
     assert.equal(detail.links[0]?.title, 'Checkout spec');
+    // Why it exists comes from the repository (the map's description); the context's summary leads the customers.
+    assert.equal(detail.purpose, 'Turning a cart into a paid order.');
+    assert.equal(detail.purposeSource, 'the map');
+    assert.match(detail.customers.lead ?? '', /Turns a shopper's cart into a paid order/);
     const model = { state: 'ready', features: [exploreFeatureView(checkout)], opened: { state: 'ready', featureId: 'checkout', detail } };
     const parsed = exploreViewModelSchema.safeParse(model);
     assert.ok(parsed.success, parsed.success ? '' : parsed.error.message);

@@ -66,7 +66,7 @@ describe('webview messages', () => {
           opened: {
             state: 'ready',
             featureId: 'x',
-            detail: { featureId: 'x', name: 'X', owners: [], customers: { segments: [], companies: [], topProblems: [] }, modules: [], links: [{ title: 'L', url }] },
+            detail: { featureId: 'x', name: 'X', owners: [], customers: { segments: [], companies: [], topProblems: [], quotes: [] }, modules: [], links: [{ title: 'L', url }] },
           },
         },
       },
@@ -117,8 +117,8 @@ describe('webview page', () => {
   });
 });
 
-function problem(id: string, customers: number | undefined, severityRank: number, updatedAt: number): ProblemView {
-  return { id, title: id, severityRank, updatedAt, ...(customers !== undefined ? { customers } : {}) };
+function problem(id: string, customers: number | undefined, severityRank: number, updatedAt: number, open = true): ProblemView {
+  return { id, title: id, severityRank, updatedAt, open, ...(customers !== undefined ? { customers } : {}) };
 }
 
 describe('webview ordering', () => {
@@ -128,6 +128,13 @@ describe('webview ordering', () => {
     assert.deepEqual(sortProblems(problems, 'customers').map((p) => p.id), ['many-high-old', 'many-low-new', 'few-critical-old', 'unknown-medium-mid']);
     assert.deepEqual(sortProblems(problems, 'severity').map((p) => p.id), ['few-critical-old', 'many-high-old', 'unknown-medium-mid', 'many-low-new']);
     assert.deepEqual(sortProblems(problems, 'recency').map((p) => p.id), ['many-low-new', 'unknown-medium-mid', 'few-critical-old', 'many-high-old']);
+  });
+
+  it('lists solved problems last in every order', () => {
+    const withSolved = [problem('solved-many-critical-new', 500, 4, 900, false), ...problems];
+    for (const order of ['customers', 'severity', 'recency'] as const) {
+      assert.equal(sortProblems(withSolved, order).at(-1)?.id, 'solved-many-critical-new', `sorted by ${order}`);
+    }
     assert.equal(problems[0]?.id, 'few-critical-old', 'the input is left as it was');
   });
 

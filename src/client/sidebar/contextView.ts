@@ -30,6 +30,8 @@ export class ContextViewProvider implements vscode.WebviewViewProvider, vscode.D
     extensionUri: vscode.Uri,
     private readonly client: LanguageClient,
     private readonly log: vscode.LogOutputChannel,
+    /** Resolves once the server has loaded every folder's map: until then its answers would say "no map". */
+    private readonly mapsLoaded: Promise<void> = Promise.resolve(),
   ) {
     this.webview = new SidebarWebview('context', extensionUri, log, (message) => {
       handleSidebarAction(message, client, log);
@@ -89,6 +91,7 @@ export class ContextViewProvider implements vscode.WebviewViewProvider, vscode.D
     }, LOADING_DELAY_MS);
     let model: ContextViewModel;
     try {
+      await this.mapsLoaded;
       const result = await this.client.sendRequest(FileContextRequest.type, { uri: this.client.code2ProtocolConverter.asUri(file) });
       model = buildContextViewModel(result, Date.now());
       this.log.debug(`sidebar: context uri=${key} state=${model.state} freshness=${result.freshness.state}`);

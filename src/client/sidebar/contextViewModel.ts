@@ -15,7 +15,7 @@ import {
   type UsageView,
   type WhyMappedView,
 } from '../../shared/webviewProtocol';
-import { formatAge, formatCount, formatMoney } from '../../shared/displayFormat';
+import { arrCurrencies, countProblems, formatAge, formatArr, formatCount, isOpenProblem, mixedCurrencyNote } from '../../shared/displayFormat';
 import { baseName, countOf, epochOf, formatChange, formatValue } from './format';
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
@@ -125,10 +125,19 @@ function noDataReason(feature: FileFeature, freshness: Freshness): string {
   return `The context source has no entry for "${feature.id}". Add one with that id to see its problems, quotes and usage.`;
 }
 
-/** A problem ready to show; `now` dates "updated 3 days ago". */
-export function problemView(problem: Problem, now: number): ProblemView {
+/**
+ * A problem ready to show; `now` dates "updated 3 days ago". `mixedCurrencies`: the list it stands in has ARR in
+ * several currencies, so its ARR names its currency code.
+ */
+export function problemView(problem: Problem, now: number, mixedCurrencies = false): ProblemView {
   const updatedAt = epochOf(problem.updatedAt);
-  const view: ProblemView = { id: problem.id, title: problem.title, severityRank: problem.severity ? SEVERITY_RANK[problem.severity] : 0, updatedAt };
+  const view: ProblemView = {
+    id: problem.id,
+    title: problem.title,
+    severityRank: problem.severity ? SEVERITY_RANK[problem.severity] : 0,
+    updatedAt,
+    open: isOpenProblem(problem),
+  };
   if (problem.detail) view.detail = problem.detail;
   if (problem.customers !== undefined) {
     view.customers = problem.customers;
@@ -140,7 +149,7 @@ export function problemView(problem: Problem, now: number): ProblemView {
     view.status = problem.status;
     view.statusLabel = STATUS_LABEL[problem.status];
   }
-  if (problem.arr !== undefined) view.arrText = `${formatMoney(problem.arr, problem.currency)} ARR`;
+  if (problem.arr !== undefined) view.arrText = formatArr(problem.arr, problem.currency, mixedCurrencies);
   // More tickets is bad news, so a rising trend reads in the "bad" tone.
   if (problem.trend !== undefined) view.trend = formatChange(problem.trend, false);
   if (updatedAt > 0) view.updatedText = `updated ${formatAge(updatedAt, now)}`;
@@ -149,15 +158,22 @@ export function problemView(problem: Problem, now: number): ProblemView {
   return view;
 }
 
-/** A quote ready to show, with its attribution in one line. */
+/**
+ * A quote ready to show, with its attribution in one line. A quote with a link names its source on the link itself
+ * ("Support ticket", else the link's host), so the attribution leaves the source out.
+ */
 export function quoteView(quote: Quote): QuoteView {
   const who = [quote.author, quote.company].filter((part): part is string => Boolean(part)).join(', ');
-  const attribution = [who, quote.date?.slice(0, 10), quote.source].filter((part): part is string => Boolean(part)).join(' · ');
+  const url = quote.url && isOpenableUrl(quote.url) ? quote.url : undefined;
+  const attribution = [who, quote.date?.slice(0, 10), url ? undefined : quote.source].filter((part): part is string => Boolean(part)).join(' · ');
   const view: QuoteView = { id: quote.id, text: quote.text, attribution };
   if (quote.segment) view.segment = quote.segment;
   if (quote.source) view.source = quote.source;
   if (quote.sentiment) view.sentiment = quote.sentiment;
-  if (quote.url && isOpenableUrl(quote.url)) view.url = quote.url;
+  if (url) {
+    view.url = url;
+    view.linkText = quote.source || new URL(url).hostname;
+  }
   return view;
 }
 
@@ -196,6 +212,8 @@ export function featureView(feature: FileFeature, freshness: Freshness, now: num
   const context: FeatureContext | undefined = feature.context;
   const quotes = (context?.quotes ?? []).map(quoteView);
   const { links, unopenable } = splitLinks(feature.links, context?.links);
+  const problems = context?.problems ?? [];
+  const currencies = arrCurrencies(problems);
   const view: FeatureView = {
     id: feature.id,
     name: feature.name,
@@ -203,7 +221,8 @@ export function featureView(feature: FileFeature, freshness: Freshness, now: num
     owners: feature.owners,
     whyMapped: whyMapped(feature.why),
     hasData: context !== undefined,
-    problems: (context?.problems ?? []).map((problem) => problemView(problem, now)),
+    problems: problems.map((problem) => problemView(problem, now, currencies.length > 1)),
+    problemCounts: countProblems(problems),
     quotes,
     segments: [...new Set(quotes.flatMap((quote) => (quote.segment ? [quote.segment] : [])))].sort((a, b) => a.localeCompare(b)),
     usage: (context?.usage ?? []).map(usageView),
@@ -213,6 +232,8 @@ export function featureView(feature: FileFeature, freshness: Freshness, now: num
   const why = context?.summary ?? feature.description;
   if (why) view.why = why;
   if (!context) view.noDataReason = noDataReason(feature, freshness);
+  const currencyNote = mixedCurrencyNote(currencies);
+  if (currencyNote) view.currencyNote = currencyNote;
   const updatedAt = epochOf(context?.updatedAt);
   if (updatedAt > 0) view.updatedText = `context updated ${formatAge(updatedAt, now)}`;
   return view;

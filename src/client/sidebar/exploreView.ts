@@ -1,12 +1,17 @@
 // The Explore view: every feature of every map, and for an opened feature its modules (one per pattern, the files it
-// brings in grouped by folder, with the map's own comment saying why) and its customers.
+// brings in grouped by folder, with why it exists: the map's own comment, the folder's README or its main file's doc
+// comment) and its customers.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { FeatureContextRequest, FeatureFilesRequest, FeatureListRequest, type FeatureSummary } from '../../shared/lspProtocol';
 import type { ExploreDetailView, ExploreViewModel } from '../../shared/webviewProtocol';
-import { exploreDetailView, exploreFeatureView, moduleView } from './exploreViewModel';
+import { exploreDetailView, exploreFeatureView, moduleView, relativeTo, type ModuleDocs } from './exploreViewModel';
+import { mainFileOf, moduleFolder, README_NAMES } from './moduleDocs';
 import { errorText, handleSidebarAction, workspaceHasMap } from './sidebarActions';
 import { SidebarWebview } from './webviewHost';
+
+/** Larger files are not documentation: reading them for a paragraph would only slow the view down. */
+const MAX_DOC_BYTES = 256 * 1024;
 
 type Detail = { featureId: string } & ({ state: 'loading' } | { state: 'ready'; view: ExploreDetailView } | { state: 'error'; message: string });
 
@@ -25,6 +30,8 @@ export class ExploreViewProvider implements vscode.WebviewViewProvider, vscode.D
     extensionUri: vscode.Uri,
     private readonly client: LanguageClient,
     private readonly log: vscode.LogOutputChannel,
+    /** Resolves once the server has loaded every folder's map: until then the list would be empty. */
+    private readonly mapsLoaded: Promise<void> = Promise.resolve(),
   ) {
     this.webview = new SidebarWebview('explore', extensionUri, log, (message) => {
       if (message.method === 'explore/openFeature') {
@@ -46,6 +53,7 @@ export class ExploreViewProvider implements vscode.WebviewViewProvider, vscode.D
     if (!this.webview.visible) return;
     const generation = ++this.generation;
     try {
+      await this.mapsLoaded;
       const features = await this.client.sendRequest(FeatureListRequest.type);
       const noMap = features.length === 0 && !(await workspaceHasMap());
       if (generation !== this.generation) return;
@@ -95,12 +103,49 @@ export class ExploreViewProvider implements vscode.WebviewViewProvider, vscode.D
       patterns.map((pattern) => this.client.sendRequest(FeatureFilesRequest.type, { featureId: summary.id, pattern: pattern.pattern })),
     );
     const mapText = await this.readText(summary.mapFileUri);
-    const modules = patterns.map((pattern, index) => moduleView(pattern, files[index] ?? [], summary.workspaceFolderUri, summary.mapFileUri, mapText));
+    const docs = await Promise.all(patterns.map((pattern, index) => this.moduleDocs(summary.workspaceFolderUri, pattern.pattern, files[index] ?? [])));
+    const modules = patterns.map((pattern, index) => moduleView(pattern, files[index] ?? [], summary.workspaceFolderUri, summary.mapFileUri, mapText, docs[index]));
     const { context, links } = await this.client.sendRequest(FeatureContextRequest.type, {
       featureId: summary.id,
       workspaceFolderUri: summary.workspaceFolderUri,
     });
     return exploreDetailView(summary, modules, context, links);
+  }
+
+  /** The README and main file of the folder a module's pattern names, when it names one. */
+  private async moduleDocs(workspaceFolderUri: string, pattern: string, fileUris: readonly string[]): Promise<ModuleDocs> {
+    const paths = fileUris.map((uri) => relativeTo(workspaceFolderUri, uri));
+    const folder = moduleFolder(pattern, paths);
+    if (folder === undefined) return {};
+    const root = vscode.Uri.parse(workspaceFolderUri, true);
+    const docs: ModuleDocs = {};
+    for (const name of README_NAMES) {
+      const text = await this.readSmallFile(vscode.Uri.joinPath(root, ...folder.split('/'), name));
+      if (text !== undefined) {
+        docs.readme = { path: `${folder}/${name}`, text };
+        break;
+      }
+    }
+    const main = mainFileOf(folder, paths);
+    if (main) {
+      const text = await this.readSmallFile(vscode.Uri.joinPath(root, ...main.split('/')));
+      if (text !== undefined) docs.mainFile = { path: main, text };
+    }
+    return docs;
+  }
+
+  /** A file's text when it exists and is small enough to be documentation; undefined otherwise (not an error). */
+  private async readSmallFile(uri: vscode.Uri): Promise<string | undefined> {
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.type !== vscode.FileType.File || stat.size > MAX_DOC_BYTES) return undefined;
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch (error) {
+      if (!(error instanceof vscode.FileSystemError && error.code === 'FileNotFound')) {
+        this.log.debug(`sidebar: could not read for module docs uri=${uri.toString()} error=${errorText(error)}`);
+      }
+      return undefined;
+    }
   }
 
   private async readText(uri: string): Promise<string | undefined> {

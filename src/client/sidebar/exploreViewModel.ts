@@ -1,9 +1,11 @@
 // Turns the feature list and one feature's files into what the Explore view draws. Pure: no `vscode` import.
 import type { FeatureContext } from '../../shared/contextProtocol';
 import type { FeatureSummary } from '../../shared/lspProtocol';
-import type { ExploreDetailView, ExploreFeatureView, ModuleView } from '../../shared/webviewProtocol';
-import { splitLinks } from './contextViewModel';
+import { arrCurrencies, countProblems, formatArr, isOpenProblem, mixedCurrencyNote, problemCountText } from '../../shared/displayFormat';
+import { isOpenableUrl, type ExploreDetailView, type ExploreFeatureView, type ModuleView } from '../../shared/webviewProtocol';
+import { quoteView, splitLinks } from './contextViewModel';
 import { baseName, countOf, formatChange, formatValue } from './format';
+import { leadingDocComment, readmeSummary } from './moduleDocs';
 
 /** A feature as the Explore list shows it. `folderName` is set only in multi-root workspaces. */
 export function exploreFeatureView(summary: FeatureSummary, folderName?: string): ExploreFeatureView {
@@ -69,13 +71,32 @@ export function relativeTo(workspaceFolderUri: string, uri: string): string {
   }
 }
 
-/** One pattern's files grouped by folder, folders and files sorted. */
+/** What the repository says about a module's folder: its README and its main file, as read from disk. */
+export interface ModuleDocs {
+  /** The README in the module's folder: its path relative to the workspace folder, and its text. */
+  readme?: { path: string; text: string };
+  /** The folder's main file (see `mainFileOf`): its relative path and text. */
+  mainFile?: { path: string; text: string };
+}
+
+/** Why a module exists and where that is written: the map's comment, the README, then the main file's doc comment. */
+export function moduleReason(mapComment: string | undefined, mapFileName: string, docs: ModuleDocs): { why: string; whySource: string } | undefined {
+  if (mapComment) return { why: mapComment, whySource: `comment in ${mapFileName}` };
+  const readme = docs.readme ? readmeSummary(docs.readme.text) : undefined;
+  if (readme && docs.readme) return { why: readme, whySource: docs.readme.path };
+  const leading = docs.mainFile ? leadingDocComment(docs.mainFile.text) : undefined;
+  if (leading && docs.mainFile) return { why: leading, whySource: `doc comment of ${docs.mainFile.path}` };
+  return undefined;
+}
+
+/** One pattern's files grouped by folder, folders and files sorted, and why it exists (see {@link moduleReason}). */
 export function moduleView(
   pattern: { pattern: string; line: number },
   fileUris: readonly string[],
   workspaceFolderUri: string,
   mapFileUri: string,
   mapText: string | undefined,
+  docs: ModuleDocs = {},
 ): ModuleView {
   const byFolder = new Map<string, { uri: string; name: string; path: string }[]>();
   for (const uri of fileUris) {
@@ -90,37 +111,60 @@ export function moduleView(
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([folder, files]) => ({ folder, files: files.sort((a, b) => a.name.localeCompare(b.name)) }));
   const view: ModuleView = { pattern: pattern.pattern, filesText: countOf(fileUris.length, 'file'), folders, mapFileUri, line: pattern.line };
-  const why = mapText !== undefined ? patternComment(mapText, pattern.line) : undefined;
-  if (why) view.why = why;
+  const comment = mapText !== undefined ? patternComment(mapText, pattern.line) : undefined;
+  const reason = moduleReason(comment, baseName(mapFileUri), docs);
+  if (reason) Object.assign(view, reason);
   return view;
 }
 
-/** Who a feature's customers are, from its context: segments, companies, and the problems that hit the most of them. */
+/** Who a feature's customers are, from its context: segments, companies, what hurts them most, and what they said. */
 export function customersOf(context: FeatureContext | undefined): ExploreDetailView['customers'] {
-  const quotes = context?.quotes ?? [];
+  const quotes = [...(context?.quotes ?? [])].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
   const segments = [...new Set(quotes.flatMap((quote) => (quote.segment ? [quote.segment] : [])))].sort((a, b) => a.localeCompare(b));
   const companies = [...new Set(quotes.flatMap((quote) => (quote.company ? [quote.company] : [])))].sort((a, b) => a.localeCompare(b));
-  const problems = [...(context?.problems ?? [])].sort((a, b) => (b.customers ?? -1) - (a.customers ?? -1));
-  const topProblems = problems.slice(0, 3).map((problem) => ({
+  const all = context?.problems ?? [];
+  const open = all.filter(isOpenProblem).sort((a, b) => (b.customers ?? -1) - (a.customers ?? -1));
+  const top = open.slice(0, 3);
+  const mixed = arrCurrencies(top).length > 1;
+  const topProblems = top.map((problem) => ({
     title: problem.title,
     ...(problem.customers !== undefined ? { customersText: countOf(problem.customers, 'customer') } : {}),
+    ...(problem.arr !== undefined ? { arrText: formatArr(problem.arr, problem.currency, mixed) } : {}),
+    ...(problem.status && problem.status !== 'open' ? { statusLabel: problem.status === 'in-progress' ? 'In progress' : 'Planned' } : {}),
+    ...(problem.url && isOpenableUrl(problem.url) ? { url: problem.url } : {}),
   }));
   const headline = context?.usage?.[0];
   const parts: string[] = [];
   if (headline) parts.push(`${headline.label}: ${formatValue(headline.value, headline.unit)}${headline.period ? ` (last ${headline.period})` : ''}`);
   if (quotes.length > 0) parts.push(`${countOf(quotes.length, 'quote')} on record`);
-  return { ...(parts.length > 0 ? { summary: parts.join(' · ') } : {}), segments, companies, topProblems };
+  const currencyNote = mixedCurrencyNote(arrCurrencies(top));
+  return {
+    ...(parts.length > 0 ? { summary: parts.join(' · ') } : {}),
+    segments,
+    companies,
+    ...(all.length > 0 ? { problemCountText: problemCountText(countProblems(all)) } : {}),
+    topProblems,
+    ...(currencyNote ? { currencyNote } : {}),
+    quotes: quotes.map(quoteView),
+  };
 }
 
 /** An opened feature: purpose, customers and modules. */
 export function exploreDetailView(summary: FeatureSummary, modules: ModuleView[], context: FeatureContext | undefined, mapLinks: readonly { title: string; url: string }[]): ExploreDetailView {
-  const purpose = context?.summary ?? summary.summary ?? summary.description;
+  // Why it exists: what the repository says (the map's description) first; the context source's summary speaks for
+  // the customers, so it leads that section instead (or stands in when the map says nothing).
+  const contextSummary = context?.summary ?? summary.summary;
+  const purpose = summary.description ?? contextSummary;
+  const purposeSource = summary.description ? 'the map' : contextSummary ? 'the context source' : undefined;
+  const customers = customersOf(context);
+  if (summary.description && contextSummary && contextSummary !== summary.description) customers.lead = contextSummary;
   return {
     featureId: summary.id,
     name: summary.name,
     ...(purpose ? { purpose } : {}),
+    ...(purposeSource ? { purposeSource } : {}),
     owners: summary.owners,
-    customers: customersOf(context),
+    customers,
     modules,
     links: splitLinks(mapLinks, context?.links).links,
   };

@@ -1,12 +1,15 @@
 // The Feature Map tree for tech leads: features → patterns → the files each pattern matches, with counts, and the
-// files no feature claims grouped by folder. Refreshed when the server says a map changed.
+// files no feature claims grouped by folder. A map with errors shows on top, with a jump to the first error.
+// Refreshed when the server says a map changed and when a map file's diagnostics change.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
+  ExplainRequest,
   FeatureFilesRequest,
   FeatureListRequest,
   UnmappedFilesRequest,
   type FeatureSummary,
+  type MapStatus,
   type PatternSummary,
   type UnmappedFolder,
 } from '../../shared/lspProtocol';
@@ -21,10 +24,15 @@ export type FeatureMapNode =
   | { kind: 'file'; uri: string; unmapped: boolean; parentId: string }
   | { kind: 'unmapped'; folders: UnmappedFolder[]; total: number }
   | { kind: 'unmappedFolder'; folder: UnmappedFolder; multiRoot: boolean }
+  /** A folder's map has errors: the last valid version is listed (`usingLastGood`), or nothing can be. */
+  | { kind: 'mapErrors'; status: MapStatus; folderName?: string }
   | { kind: 'message'; text: string };
 
-/** The state shown in the view's welcome content (`customerLens.featureMap.state`). */
-export type FeatureMapState = 'loading' | 'no-map' | 'empty' | 'ready' | 'error';
+/**
+ * The state shown in the view's welcome content (`customerLens.featureMap.state`): `loading` until the first answer,
+ * `invalid` when the map has errors and no valid version to list.
+ */
+export type FeatureMapState = 'loading' | 'no-map' | 'empty' | 'invalid' | 'ready' | 'error';
 
 /** `contextValue`s, used by the menus in package.json. */
 export const FeatureMapContext = {
@@ -34,6 +42,7 @@ export const FeatureMapContext = {
   unmappedFile: 'customerLens.unmappedFile',
   unmappedGroup: 'customerLens.unmappedGroup',
   unmappedFolder: 'customerLens.unmappedFolder',
+  mapErrors: 'customerLens.mapErrors',
 } as const;
 
 export class FeatureMapProvider implements vscode.TreeDataProvider<FeatureMapNode>, vscode.Disposable {
@@ -45,11 +54,19 @@ export class FeatureMapProvider implements vscode.TreeDataProvider<FeatureMapNod
   /** Fires each time the top level was read from the server, with the resulting state. */
   readonly onDidLoad = this.loadEmitter.event;
   private state: FeatureMapState = 'loading';
+  private mapsReady = false;
 
   constructor(
     private readonly client: LanguageClient,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+    /** Resolves once the server has loaded every folder's map: until then it would answer "no features". */
+    mapsLoaded: Promise<void> = Promise.resolve(),
+  ) {
+    void mapsLoaded.then(() => {
+      this.mapsReady = true;
+      this.refresh();
+    });
+  }
 
   /** Reads everything again. */
   refresh(): void {
@@ -97,22 +114,50 @@ export class FeatureMapProvider implements vscode.TreeDataProvider<FeatureMapNod
   }
 
   private async roots(): Promise<FeatureMapNode[]> {
-    const [features, unmapped] = await Promise.all([
+    // Until the server has listed the workspace's files and read the maps, an empty tree lets the welcome content say
+    // so at once (a pending answer would leave the pane blank); the tree reloads when the maps are in.
+    if (!this.mapsReady) {
+      this.setState('loading');
+      return [];
+    }
+    const [features, unmapped, broken] = await Promise.all([
       this.client.sendRequest(FeatureListRequest.type),
       this.client.sendRequest(UnmappedFilesRequest.type),
+      this.brokenMaps(),
     ]);
+    const errorNodes = broken.map((entry): FeatureMapNode => ({ kind: 'mapErrors', ...entry }));
     if (features.length === 0) {
+      if (broken.some((entry) => entry.status.state === 'invalid')) {
+        this.setState('invalid');
+        return errorNodes;
+      }
       // An empty tree shows the view's welcome content, which depends on whether there is a map at all.
       this.setState((await workspaceHasMap()) ? 'empty' : 'no-map');
-      if (unmapped.length === 0) return [];
+      if (unmapped.length === 0 && errorNodes.length === 0) return [];
     } else {
       this.setState('ready');
     }
     const multiRoot = new Set(features.map((feature) => feature.workspaceFolderUri)).size > 1;
-    const nodes: FeatureMapNode[] = features.map((feature) => ({ kind: 'feature', feature, multiRoot }));
+    const nodes: FeatureMapNode[] = [...errorNodes, ...features.map((feature): FeatureMapNode => ({ kind: 'feature', feature, multiRoot }))];
     const total = unmapped.reduce((sum, folder) => sum + folder.fileUris.length, 0);
     if (total > 0) nodes.push({ kind: 'unmapped', folders: unmapped.filter((folder) => folder.fileUris.length > 0), total });
     return nodes;
+  }
+
+  /**
+   * The workspace folders whose map has errors. The server answers `customerLens/explain` for any path of a folder
+   * with that folder's map status; a path of the folder itself (its map file's) is enough.
+   */
+  private async brokenMaps(): Promise<{ status: MapStatus; folderName?: string }[]> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const answers = await Promise.all(
+      folders.map(async (folder) => {
+        const probe = vscode.Uri.joinPath(folder.uri, '.customer-lens.yml');
+        const result = await this.client.sendRequest(ExplainRequest.type, { uri: this.client.code2ProtocolConverter.asUri(probe) });
+        return { status: result.map, folderName: folders.length > 1 ? folder.name : undefined };
+      }),
+    );
+    return answers.filter(({ status }) => status.state === 'invalid' || status.usingLastGood);
   }
 
   private setState(state: FeatureMapState): void {
@@ -133,6 +178,8 @@ export class FeatureMapProvider implements vscode.TreeDataProvider<FeatureMapNod
         return 'unmapped';
       case 'unmappedFolder':
         return `unmapped:${node.folder.workspaceFolderUri}/${node.folder.folder}`;
+      case 'mapErrors':
+        return `mapErrors:${node.status.workspaceFolderUri ?? ''}`;
       case 'message':
         return `message:${node.text}`;
     }
@@ -154,10 +201,19 @@ export class FeatureMapProvider implements vscode.TreeDataProvider<FeatureMapNod
         item.tooltip = new vscode.MarkdownString(undefined, false);
         item.tooltip.appendText(`${feature.name} (${feature.id})\n\n`);
         if (feature.summary ?? feature.description) item.tooltip.appendText(`${feature.summary ?? feature.description}\n\n`);
-        if (feature.owners.length > 0) item.tooltip.appendText(`Owners: ${feature.owners.join(', ')}`);
-        item.iconPath = new vscode.ThemeIcon(feature.hasContext ? 'organization' : 'symbol-namespace');
+        if (feature.owners.length > 0) item.tooltip.appendText(`Owners: ${feature.owners.join(', ')}\n\n`);
+        // The people icon stands for the feature's customers; without customer data it is greyed out, and the words
+        // say why, so no icon is left to guess.
+        const noData = 'no customer data';
+        if (!feature.hasContext) {
+          item.description = `${item.description} · ${noData}`;
+          item.tooltip.appendText(`No customer data: the context source has no entry for "${feature.id}" yet, so hovers and the Context view show only what the map says.`);
+        }
+        item.iconPath = feature.hasContext ? new vscode.ThemeIcon('organization') : new vscode.ThemeIcon('organization', new vscode.ThemeColor('disabledForeground'));
         item.contextValue = FeatureMapContext.feature;
-        item.accessibilityInformation = { label: `${feature.name}, ${countOf(feature.fileCount, 'file')}, ${countOf(feature.patterns.length, 'pattern')}` };
+        item.accessibilityInformation = {
+          label: `${feature.name}, ${countOf(feature.fileCount, 'file')}, ${countOf(feature.patterns.length, 'pattern')}${feature.hasContext ? '' : `, ${noData}`}`,
+        };
         return item;
       }
       case 'pattern': {
@@ -207,6 +263,22 @@ export class FeatureMapProvider implements vscode.TreeDataProvider<FeatureMapNod
         item.contextValue = FeatureMapContext.unmappedFolder;
         return item;
       }
+      case 'mapErrors': {
+        const { status } = node;
+        const errors = countOf(status.errorCount, 'error');
+        const where = node.folderName ? ` (${node.folderName})` : '';
+        const item = new vscode.TreeItem(`The map has ${errors}${where}`, vscode.TreeItemCollapsibleState.None);
+        item.description = status.state === 'invalid' ? 'nothing to show until they are fixed' : 'showing the last valid version';
+        item.tooltip =
+          status.state === 'invalid'
+            ? `The map has ${errors} and no earlier valid version, so no feature can be listed. Click to open the first error; the Problems panel lists them all.`
+            : `The map has ${errors}. Until they are fixed, the last valid version stays in force and is what this view lists. Click to open the first error.`;
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+        item.contextValue = FeatureMapContext.mapErrors;
+        const target = firstMapError(status);
+        if (target) item.command = { command: 'vscode.open', title: 'Open the First Error', arguments: [target.uri, { selection: target.range }] };
+        return item;
+      }
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('error');
@@ -219,6 +291,16 @@ export class FeatureMapProvider implements vscode.TreeDataProvider<FeatureMapNod
     this.changeEmitter.dispose();
     this.loadEmitter.dispose();
   }
+}
+
+/** Where the first error of a broken map is (from the diagnostics the server published), else the map file itself. */
+function firstMapError(status: MapStatus): { uri: vscode.Uri; range?: vscode.Range } | undefined {
+  const mapFiles = status.mapFileUris.map((uri) => vscode.Uri.parse(uri, true));
+  for (const uri of mapFiles) {
+    const error = vscode.languages.getDiagnostics(uri).find((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    if (error) return { uri, range: error.range };
+  }
+  return mapFiles[0] ? { uri: mapFiles[0] } : undefined;
 }
 
 /** The uri a tree node stands for, for "Add to feature…": an unmapped or mapped file, or an unmapped folder. */

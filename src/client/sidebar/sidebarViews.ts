@@ -10,6 +10,7 @@ import { createFeatureMapView, FeatureMapProvider, type FeatureMapNode, type Fea
 import { registerRevealInMap } from './revealInMap';
 import { errorText, workspaceHasMap } from './sidebarActions';
 import type { Rendered, SidebarWebview } from './webviewHost';
+import { markWalkthroughStep, WalkthroughKeys } from '../walkthrough';
 
 /** A Feature Map node with the tree item VS Code shows for it. */
 export interface FeatureMapEntry {
@@ -80,21 +81,39 @@ function waitForRender<M>(
   });
 }
 
+/** How long the views wait for the server's first map load before asking anyway. */
+const MAPS_LOADED_TIMEOUT_MS = 60_000;
+
 /**
  * Registers the Context, Feature Map and Explore views and the commands Create Map…, Add to Feature… and Reveal in
  * Map. Everything registered is owned by `context.subscriptions`.
  */
-export function registerSidebarViews(context: vscode.ExtensionContext, client: LanguageClient, log: vscode.LogOutputChannel): SidebarApi {
-  const contextView = new ContextViewProvider(context.extensionUri, client, log);
-  const exploreView = new ExploreViewProvider(context.extensionUri, client, log);
-  const featureMap = new FeatureMapProvider(client, log);
+export function registerSidebarViews(
+  context: vscode.ExtensionContext,
+  client: LanguageClient,
+  log: vscode.LogOutputChannel,
+  mapsLoaded: Promise<void> = Promise.resolve(),
+): SidebarApi {
+  // The views show that they are loading until the server has read the maps; a server that never says so (it
+  // crashed while starting) must not leave them loading for ever.
+  let giveUp: NodeJS.Timeout | undefined;
+  const loaded = Promise.race([mapsLoaded, new Promise<void>((resolve) => (giveUp = setTimeout(resolve, MAPS_LOADED_TIMEOUT_MS)))]).finally(() => clearTimeout(giveUp));
+  context.subscriptions.push({ dispose: () => clearTimeout(giveUp) });
+  const contextView = new ContextViewProvider(context.extensionUri, client, log, loaded);
+  const exploreView = new ExploreViewProvider(context.extensionUri, client, log, loaded);
+  const featureMap = new FeatureMapProvider(client, log, loaded);
+  const featureMapView = createFeatureMapView(featureMap);
+  const sidebarSeen = () => markWalkthroughStep(WalkthroughKeys.sidebarSeen);
   context.subscriptions.push(
     contextView,
     exploreView,
     featureMap,
     vscode.window.registerWebviewViewProvider(ContextViewProvider.viewId, contextView),
     vscode.window.registerWebviewViewProvider(ExploreViewProvider.viewId, exploreView),
-    createFeatureMapView(featureMap),
+    featureMapView,
+    contextView.webview.onDidBecomeVisible(sidebarSeen),
+    exploreView.webview.onDidBecomeVisible(sidebarSeen),
+    featureMapView.onDidChangeVisibility((event) => event.visible && sidebarSeen()),
     registerCreateMap(client, log),
     registerAddToFeature(client, log),
     registerRevealInMap(client, log),
@@ -107,6 +126,18 @@ export function registerSidebarViews(context: vscode.ExtensionContext, client: L
       (error: unknown) => log.warn(`sidebar: could not look for map files error=${errorText(error)}`),
     );
   void updateHasMap();
+  if (featureMapView.visible) sidebarSeen();
+
+  // A map edit that breaks or fixes the map shows in its diagnostics first; the tree then says so (or stops saying it).
+  let diagnosticsTimer: NodeJS.Timeout | undefined;
+  context.subscriptions.push(
+    vscode.languages.onDidChangeDiagnostics((event) => {
+      if (!event.uris.some((uri) => /(^|\/)\.customer-lens\.(ya?ml|json)$/.test(uri.path))) return;
+      clearTimeout(diagnosticsTimer);
+      diagnosticsTimer = setTimeout(() => featureMap.refresh(), 200);
+    }),
+    { dispose: () => clearTimeout(diagnosticsTimer) },
+  );
 
   return {
     didChangeContext(params) {

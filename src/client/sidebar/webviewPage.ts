@@ -5,6 +5,9 @@ import type { WebviewKind } from '../../shared/webviewProtocol';
 
 const TITLES: Record<WebviewKind, string> = { context: 'Customer context for the active file', explore: 'Explore features' };
 
+/** Shown from the moment the view opens until its script draws the first model (the server may still be starting). */
+const LOADING: Record<WebviewKind, string> = { context: 'Reading customer context…', explore: 'Reading the map…' };
+
 /** The page of a sidebar webview: the CSP allows our stylesheet, our nonce'd script and images from our folders. */
 export function webviewHtml(kind: WebviewKind, cspSource: string, scriptUri: string, styleUri: string, nonce: string): string {
   const csp = [`default-src 'none'`, `style-src ${cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${cspSource} data:`].join('; ');
@@ -18,7 +21,7 @@ export function webviewHtml(kind: WebviewKind, cspSource: string, scriptUri: str
 <title>${TITLES[kind]}</title>
 </head>
 <body data-view="${kind}">
-<main id="root" data-testid="${kind}-view" aria-label="${TITLES[kind]}"></main>
+<main id="root" data-testid="${kind}-view" aria-label="${TITLES[kind]}" aria-busy="true"><p class="empty" data-testid="view-loading" role="status">${LOADING[kind]}</p></main>
 <script nonce="${nonce}" src="${scriptUri}"></script>
 </body>
 </html>`;
