@@ -10,7 +10,7 @@ import { registerSources, syncSource, type SyncEnvironment } from '../../src/hub
 import type { FeatureContext } from '../../src/shared/contextProtocol';
 import { startFakePosthog, type FakePosthog } from './support/fakePosthog';
 import { engines, openTestDatabase, tempDir } from './support/hubEngines';
-import { writeFiles } from './support/hubRun';
+import { hub, writeFiles } from './support/hubRun';
 
 const PROJECT = '4242';
 const KEY = 'phx_test_key';
@@ -217,5 +217,37 @@ describe('posthog connector (fake PostHog query API on 127.0.0.1)', function () 
     fake.faults.push(() => ({ status: 400, body: { type: 'validation_error', code: 'query_error', detail: 'Unknown table "events".', attr: null } }));
     const outcome = await syncSource(source(), env, { force: true });
     assert.match(outcome.status === 'failed' ? outcome.error : '', /answered 400: Unknown table "events"\./);
+  });
+});
+
+describe('hub check: posthog keys', () => {
+  it('reports each bad key of a posthog source at file:line:col', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'hub.yml': `version: 1
+sources:
+  - id: analytics
+    kind: posthog
+    projectId: my-project
+    token: { env: "phx key" }
+    pageSize: 60000
+features:
+  - { id: checkout, events: [checkout_completed] }
+`,
+    });
+    const result = await hub(['check', '--config', 'hub.yml'], { cwd: dir });
+    assert.equal(result.code, 1);
+    const lines = result.err.split('\n');
+    for (const expected of [
+      /^hub\.yml:5:16: sources\[0\]\.projectId: expected the project's numeric id/,
+      /^hub\.yml:6:19: sources\[0\]\.token\.env: an environment variable name such as POSTHOG_API_KEY/,
+      /^hub\.yml:7:15: sources\[0\]\.pageSize: Too big: expected number to be <=50000/,
+    ]) {
+      assert.ok(lines.some((line) => expected.test(line)), `${expected} in:\n${result.err}`);
+    }
+
+    writeFiles(dir, { 'hub.yml': 'version: 1\nsources:\n  - { id: analytics, kind: posthog, projectId: 12345, token: { env: POSTHOG_API_KEY } }\nfeatures:\n  - { id: checkout, events: [checkout_completed] }\n' });
+    const ok = await hub(['check', '--config', 'hub.yml'], { cwd: dir });
+    assert.equal(ok.code, 0, ok.err);
   });
 });

@@ -10,7 +10,7 @@ import type { AccountRecord } from '../../src/hub/records';
 import { registerSources, syncSource, type SyncEnvironment } from '../../src/hub/syncLoop';
 import { startFakeStripe, type FakeStripe } from './support/fakeStripe';
 import { engines, openTestDatabase, tempDir } from './support/hubEngines';
-import { writeFiles } from './support/hubRun';
+import { hub, writeFiles } from './support/hubRun';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 
@@ -303,5 +303,41 @@ describe('stripe connector (fake Stripe API on 127.0.0.1, through the stripe SDK
       await limited.db.close();
       await limited.fake.close();
     }
+  });
+});
+
+describe('hub check: stripe keys', () => {
+  it('reports each bad key of a stripe source at file:line:col', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'hub.yml': `version: 1
+sources:
+  - id: billing
+    kind: stripe
+    token: rk_live_literal_secret
+    baseUrl: ftp://api.stripe.com
+    statuses: [active, cancelled]
+    metadata: { domain: "", colour: blue }
+features:
+  - { id: checkout }
+`,
+    });
+    const result = await hub(['check', '--config', 'hub.yml'], { cwd: dir });
+    assert.equal(result.code, 1);
+    const lines = result.err.split('\n');
+    for (const expected of [
+      /^hub\.yml:5:12: sources\[0\]\.token: write \{ env: NAME \}: credentials come from the environment/,
+      /^hub\.yml:6:14: sources\[0\]\.baseUrl: expected an http\(s\) URL such as https:\/\/api\.stripe\.com$/,
+      /^hub\.yml:7:24: sources\[0\]\.statuses\[1\]: Invalid option: expected one of "active"/,
+      /^hub\.yml:8:25: sources\[0\]\.metadata\.domain: expected a metadata key/,
+      /^hub\.yml:8:\d+: sources\[0\]\.metadata: unknown key "colour"$/,
+    ]) {
+      assert.ok(lines.some((line) => expected.test(line)), `${expected} in:\n${result.err}`);
+    }
+    assert.doesNotMatch(result.err, /rk_live_literal_secret/);
+
+    writeFiles(dir, { 'hub.yml': 'version: 1\nsources:\n  - { id: billing, kind: stripe, token: { env: STRIPE_API_KEY }, metadata: { externalIds: { hubspot: hubspot_company_id } } }\nfeatures:\n  - { id: checkout }\n' });
+    const ok = await hub(['check', '--config', 'hub.yml'], { cwd: dir });
+    assert.equal(ok.code, 0, ok.err);
   });
 });

@@ -18,13 +18,15 @@ const envRef = z.strictObject(
   { error: 'write { env: NAME }: credentials come from the environment, never from the config file' },
 );
 
+const PROJECT_ID = 'expected the project\'s numeric id, e.g. 12345 (Project settings → Project ID)';
+
 export const posthogOptionsSchema = z.strictObject({
   projectId: z
-    .union([z.number().int().positive(), z.string().regex(/^\d+$/)], { error: 'expected the project\'s numeric id, e.g. 12345 (Project settings → Project ID)' })
+    .union([z.number().int().positive(), z.string().regex(/^\d+$/, { message: PROJECT_ID })], { error: PROJECT_ID })
     .transform(String)
     .meta({ description: 'The project id (Project settings → Project ID).' }),
   token: envRef.meta({ description: 'The environment variable holding a personal API key with the Query Read scope.' }),
-  baseUrl: z.url({ protocol: /^https?$/ }).default('https://us.posthog.com').meta({ description: 'https://us.posthog.com (US Cloud, default), https://eu.posthog.com (EU Cloud), or a self-hosted instance.' }),
+  baseUrl: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL such as https://us.posthog.com' }).default('https://us.posthog.com').meta({ description: 'https://us.posthog.com (US Cloud, default), https://eu.posthog.com (EU Cloud), or a self-hosted instance.' }),
   pageSize: z.number().int().min(100).max(50_000).default(10_000).meta({ description: 'Rows (day × event) per query; PostHog returns at most 50,000.' }),
 });
 export type PosthogOptions = z.infer<typeof posthogOptionsSchema>;

@@ -41,11 +41,11 @@ const envRef = z.strictObject(
   { env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'an environment variable name such as STRIPE_API_KEY' }) },
   { error: 'write { env: NAME }: credentials come from the environment, never from the config file' },
 );
-const metadataKey = z.string().min(1).max(40);
+const metadataKey = z.string().min(1, { message: 'expected a metadata key (1 to 40 characters)' }).max(40, { message: 'expected a metadata key (1 to 40 characters)' });
 
 export const stripeOptionsSchema = z.strictObject({
   token: envRef.meta({ description: 'The environment variable holding a restricted key (rk_…) with read access to Customers, Subscriptions, Coupons, Prices and Events.' }),
-  baseUrl: z.url({ protocol: /^https?$/ }).default('https://api.stripe.com').meta({ description: 'https://api.stripe.com.' }),
+  baseUrl: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL such as https://api.stripe.com' }).default('https://api.stripe.com').meta({ description: 'https://api.stripe.com.' }),
   statuses: z
     .array(z.enum(['active', 'past_due', 'trialing', 'unpaid', 'incomplete', 'paused']))
     .min(1)
