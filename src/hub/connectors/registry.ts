@@ -4,6 +4,7 @@ import { csvAccountsConnector } from './csvAccounts';
 import { csvTicketsConnector } from './csvTickets';
 import { csvUsageConnector } from './csvUsage';
 import { githubIssuesConnector } from './githubIssues';
+import { hubspotConnector } from './hubspot';
 import { posthogConnector } from './posthog';
 import { stripeConnector } from './stripe';
 
@@ -14,6 +15,7 @@ export const connectors: readonly ConnectorDefinition<never>[] = [
   githubIssuesConnector,
   posthogConnector,
   stripeConnector,
+  hubspotConnector,
 ] as unknown as ConnectorDefinition<never>[];
 
 export function connectorFor(kind: string): ConnectorDefinition<unknown> | undefined {
