@@ -237,6 +237,20 @@ describe('stripe connector (fake Stripe API on 127.0.0.1, through the stripe SDK
     assert.equal(quiet.records, 0);
   });
 
+  it('keeps a quiet account incremental: the cursor moves on even when nothing happens, so no full pass after 30 days', async () => {
+    const start = Date.now();
+    const at = (days: number) => ({ ...ctx.env, now: () => start + days * 86_400_000 });
+    await syncSource(ctx.source, at(0), { force: true });
+    for (const days of [20, 40]) {
+      ctx.fake.requests.length = 0;
+      const quiet = await syncSource(ctx.source, at(days), { force: true });
+      assert.equal(quiet.status, 'ok', JSON.stringify(quiet));
+      assert.deepEqual(ctx.fake.requests.map((r) => r.url.replace(/\?.*$/, '')), ['/v1/events'], `day ${days}: events only, no full pass`);
+    }
+    const [cursor] = await ctx.db.query<{ cursor: { since: number } }>("select cursor from hub_cursors where source_id = 'billing'");
+    assert.equal(cursor!.cursor.since, Math.floor((start + 40 * 86_400_000) / 1000) - 300);
+  });
+
   it('resumes an incremental sync cut short after the customers already stored', async () => {
     await syncSource(ctx.source, ctx.env, { force: true });
     const at = Math.floor(Date.now() / 1000);

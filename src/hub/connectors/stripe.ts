@@ -76,6 +76,8 @@ const EVENT_TYPES = [
 ];
 /** Stripe keeps events for 30 days; an older cursor starts a full pass. */
 const EVENTS_KEPT_SECONDS = 29 * 86_400;
+/** How far behind the clock an incremental sync's cursor stays: events may be listed a little after their `created`. */
+const EVENT_LAG_SECONDS = 300;
 /** Beyond this many changed customers, a full pass (100 a request) is cheaper than fetching each. */
 const MAX_CHANGED_CUSTOMERS = 300;
 const CUSTOMERS_PER_PAGE = 25;
@@ -400,7 +402,11 @@ export const stripeConnector: ConnectorDefinition<StripeOptions> = {
         yield* fullPass({ startedAt: until });
         return;
       }
-      const done: Cursor = newest > since ? { since: newest, seen: newestIds } : { since, seen: [...seen, ...newestIds] };
+      // A quiet account moves its cursor on too (keeping a margin for events Stripe records late), or it would fall
+      // out of the 30 days of events and cost a full pass.
+      const floor = until - EVENT_LAG_SECONDS;
+      const done: Cursor =
+        Math.max(newest, since) < floor ? { since: floor, seen: [] } : newest > since ? { since: newest, seen: newestIds } : { since, seen: [...seen, ...newestIds] };
       const after = typeof pending?.after === 'string' ? pending.after : undefined;
       const todo = after ? ids.filter((id) => id > after) : ids;
       if (todo.length === 0) {
