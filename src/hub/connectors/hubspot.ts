@@ -9,8 +9,9 @@
 // - Rate limits https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details: a private app may send 100
 //   requests per 10 seconds (Free and Starter; 190 on Professional and Enterprise); 429 when exceeded.
 // Hand-written on the hub's HTTP client rather than @hubspot/api-client: the SDK sends requests through its own
-// fetch with its own retry and rate limiter, with no way to hand it the hub's client (budget, Retry-After, size cap,
-// credentials only to baseUrl's origin), and the connector needs two endpoints of it.
+// fetch with its own retries and Bottleneck limiter, and its configuration (IConfiguration: basePath, headers,
+// retries, limiter, an http.Agent) takes no HTTP client, so the hub's budget, Retry-After, size cap and rule of
+// sending credentials only to baseUrl's origin could not apply; the connector needs two endpoints of it.
 // ARR comes from the property the config names (a custom property, or HubSpot's own ARR rollup): never
 // `annualrevenue`, which is the company's own annual revenue (its size), not what it pays.
 import { z } from 'zod';
