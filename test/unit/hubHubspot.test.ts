@@ -160,6 +160,56 @@ describe('hubspot connector (fake HubSpot CRM API on 127.0.0.1)', function () {
     assert.equal(again.filterGroups[0]!.filters[0]!.value, String(at + 1));
   });
 
+  it('pages the search from the newest change stored, so a company modified during the sync is not skipped; resumes from there', async () => {
+    await syncSource(ctx.source, ctx.env, { force: true });
+    const at = Date.now() + 1000;
+    for (let id = 101; id <= 350; id++) ctx.fake.edit(String(id), { arr: '5' }, at + id);
+    // The second search fails; before it, company 150 (on the first page, already stored) is modified again.
+    let searches = 0;
+    ctx.fake.faults.push(({ method }) => {
+      if (method !== 'POST' || ++searches < 2) return undefined;
+      if (searches === 2) ctx.fake.edit('150', { arr: '6' }, at + 1000);
+      return { status: 500, body: { status: 'error', message: 'internal error' } };
+    });
+    const cut = await syncSource(ctx.source, ctx.env, { force: true });
+    assert.equal(cut.status, 'failed');
+    const [cursor] = await ctx.db.query<{ cursor: { since: number } }>("select cursor from hub_cursors where source_id = 'crm'");
+    assert.deepEqual(cursor!.cursor, { since: at + 300 }); // the newest of the 200 companies stored
+    assert.equal([...(await ctx.accounts()).values()].filter((a) => a.arr === 5).length, 200);
+
+    ctx.fake.faults.length = 0;
+    ctx.fake.requests.length = 0;
+    const resumed = await syncSource(ctx.source, ctx.env, { force: true });
+    assert.equal(resumed.status, 'ok', JSON.stringify(resumed));
+    const posted = ctx.fake.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { filterGroups: Array<{ filters: Array<{ value: string }> }>; after?: string }));
+    assert.deepEqual(posted.map((b) => [b.filterGroups[0]!.filters[0]!.value, b.after]), [[String(at + 300), undefined]]);
+    const all = await ctx.accounts();
+    assert.equal(all.size, 250);
+    // Companies 301…350 came after the cut, 300 again (harmless), and 150 with its newer change.
+    assert.equal([...all.values()].filter((a) => a.arr === 5).length, 249);
+    assert.equal(all.get('150')!.arr, 6);
+    const [after] = await ctx.db.query<{ cursor: { since: number } }>("select cursor from hub_cursors where source_id = 'crm'");
+    assert.deepEqual(after!.cursor, { since: at + 1000 });
+  });
+
+  it('pages by offset only through companies all modified at one instant', async () => {
+    await syncSource(ctx.source, ctx.env, { force: true });
+    const [before] = await ctx.db.query<{ cursor: { since: number } }>("select cursor from hub_cursors where source_id = 'crm'");
+    const at = Date.now() + 1000;
+    for (let id = 101; id <= 350; id++) ctx.fake.edit(String(id), { arr: '7' }, at); // a bulk import: one instant
+    ctx.fake.requests.length = 0;
+    const outcome = await syncSource(ctx.source, ctx.env, { force: true });
+    assert.equal(outcome.status, 'ok', JSON.stringify(outcome));
+    const posted = ctx.fake.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { filterGroups: Array<{ filters: Array<{ value: string }> }>; after?: string }));
+    // From the full pass's start; then from that instant, where the whole page shares it, so on by offset.
+    assert.deepEqual(posted.map((b) => [b.filterGroups[0]!.filters[0]!.value, b.after]), [
+      [String(before!.cursor.since), undefined],
+      [String(at), undefined],
+      [String(at), '200'],
+    ]);
+    assert.ok([...(await ctx.accounts()).values()].every((a) => a.arr === 7));
+  });
+
   it('waits out 429 with Retry-After and backs off on 5xx, then carries on', async () => {
     ctx.fake.faults.push(({ n }) => (n === 2 ? { status: 429, headers: { 'retry-after': '1' }, body: { status: 'error', message: 'You have reached your secondly limit.', errorType: 'RATE_LIMIT', correlationId: 'c', policyName: 'SECONDLY' } } : undefined));
     ctx.fake.faults.push(({ n }) => (n === 4 ? { status: 503, body: { status: 'error', message: 'Service Unavailable' } } : undefined));

@@ -5,7 +5,8 @@
 //   createdAt, updatedAt, archived }], paging: { next: { after } } }): the first full pass, and archived companies.
 // - Search companies https://developers.hubspot.com/docs/api-reference/search/guide (POST
 //   /crm/v3/objects/companies/search with filterGroups on hs_lastmodifieddate, sorts, properties, limit ≤ 200, after;
-//   at most 10,000 results a query; 4 requests a second per token): the incremental sync afterwards.
+//   at most 10,000 results a query; 4 requests a second per token): the incremental sync afterwards, each query from
+//   the newest change stored.
 // - Rate limits https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details: a private app may send 100
 //   requests per 10 seconds (Free and Starter; 190 on Professional and Enterprise); 429 when exceeded.
 // Hand-written on the hub's HTTP client rather than @hubspot/api-client: the SDK sends requests through its own
@@ -42,7 +43,7 @@ export type HubspotOptions = z.infer<typeof hubspotOptionsSchema>;
 
 const LIST_PAGE = 100;
 const SEARCH_PAGE = 200;
-/** HubSpot's search answers at most 10,000 results a query: past that, a new query starts from the newest seen. */
+/** HubSpot's search answers at most 10,000 results a query. */
 const SEARCH_WINDOW = 10_000;
 
 const companySchema = z
@@ -177,12 +178,16 @@ export const hubspotConnector: ConnectorDefinition<HubspotOptions> = {
       }
     }
 
-    /** Companies modified since `since`, oldest first; the cursor moves with the newest one stored. */
-    async function* changes(since: number, after: string | undefined, newestSoFar: number): AsyncIterable<StreamPage> {
+    /**
+     * Companies modified since `since`, oldest first. Each next query starts again from the newest change stored
+     * (keyset paging): a search offset would skip a company when another one, modified during the sync, moves from
+     * an earlier page to the end. Companies modified at that very instant are read again, which upserts make
+     * harmless. Only a page whose companies all share one instant goes on by offset.
+     */
+    async function* changes(since: number, after: string | undefined): AsyncIterable<StreamPage> {
       const url = `${base}/crm/v3/objects/companies/search`;
       let from = since;
       let offset = after;
-      let newest = Math.max(since, newestSoFar);
       for (;;) {
         if (context.signal.aborted) return;
         const body = {
@@ -194,18 +199,18 @@ export const hubspotConnector: ConnectorDefinition<HubspotOptions> = {
         };
         const data = parse((await context.http.post(url, { json: body }, { auth })).json(), url);
         const next = data.paging?.next?.after;
-        const { page, newest: pageNewest } = pageOf(data.results, url, {});
-        newest = Math.max(newest, pageNewest);
-        // The search stops at 10,000 results: then a new query starts from the newest change stored so far.
-        const windowFull = next !== undefined && Number(next) + SEARCH_PAGE > SEARCH_WINDOW;
-        page.cursor = next && !windowFull ? { since: from, after: next, newest } : { since: newest };
+        const { page, newest } = pageOf(data.results, url, {});
+        if (next && newest <= from) {
+          // The whole page changed at one instant: page on by offset, within HubSpot's 10,000-result window.
+          if (Number(next) + SEARCH_PAGE > SEARCH_WINDOW) throw new ConnectorError(`${url}: more than ${SEARCH_WINDOW} companies were modified at the same instant; the hub cannot page past HubSpot's search window`);
+          offset = next;
+        } else {
+          from = Math.max(from, newest);
+          offset = undefined;
+        }
+        page.cursor = offset ? { since: from, after: offset } : { since: from };
         yield page;
         if (!next) return;
-        if (windowFull) {
-          if (newest === from) throw new ConnectorError(`${url}: more than ${SEARCH_WINDOW} companies were modified at the same instant; the hub cannot page past HubSpot's search window`);
-          from = newest;
-          offset = undefined;
-        } else offset = next;
       }
     }
 
@@ -235,7 +240,7 @@ export const hubspotConnector: ConnectorDefinition<HubspotOptions> = {
           } else if (typeof cursor?.since === 'number') {
             const after = typeof cursor.after === 'string' ? cursor.after : undefined;
             let last: Cursor = { since: cursor.since };
-            for await (const page of changes(cursor.since, after, typeof cursor.newest === 'number' ? cursor.newest : cursor.since)) {
+            for await (const page of changes(cursor.since, after)) {
               last = page.cursor;
               yield page;
             }
