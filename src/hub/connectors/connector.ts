@@ -38,8 +38,8 @@
  * `X-RateLimit-Reset`, backs off on network errors and 5xx, makes conditional requests (`etag` in → `notModified`
  * out), follows `Link: rel="next"`, caps response sizes and times out. A wait longer than the sync may take throws
  * {@link RateLimitedError}: the loop then stops the source, keeps what was committed, and schedules the next run
- * for when the vendor said to come back. `get` is for reads; `post` only for read-only queries (a search, a SQL
- * query) that are safe to repeat, since it retries them like a GET. A connector never writes to a vendor.
+ * for when the vendor said to come back. `get` is for reads; `query` POSTs only read-only queries (GraphQL, a search,
+ * a SQL query) that are safe to repeat, since it retries them like a GET. A connector never writes to a vendor.
  *
  * ## Accounts across sources
  * Tickets and quotes refer to an account with an {@link AccountRef} (`key`, `domain`, `externalIds`); account

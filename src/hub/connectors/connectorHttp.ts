@@ -1,8 +1,6 @@
 // The one HTTP client connectors use: a request budget per source, Retry-After and rate-limit headers honoured,
 // backoff on network errors and 5xx, conditional requests, Link pagination, timeouts and a size cap. Built on
-// undici with one Agent per hub process (explicit timeouts: undici's defaults are 300 s). GETs, and POSTs for
-// read-only queries (a CRM search, a SQL query), which are as safe to repeat as a GET; the hub never writes to a
-// vendor.
+// undici with one Agent per hub process (explicit timeouts: undici's defaults are 300 s).
 import { Agent, request, type Dispatcher } from 'undici';
 import { isLoopbackHost, parseRetryAfter } from '../../context/httpClient';
 import { ConnectorError, RateLimitedError, type RequestBudget } from './connector';
@@ -34,10 +32,19 @@ export interface ConnectorRequest {
   auth?: { header: string; origin: string };
   /** The ETag of the last answer: sent as If-None-Match; a 304 comes back as `notModified`. */
   etag?: string;
+  /**
+   * A vendor's own way of saying "rate limited" (a GraphQL error code in the body, a reset header of its own): the
+   * wait in ms, or undefined when the answer is not one. Honoured like a 429 with Retry-After.
+   */
+  rateLimitWait?: (answer: { status: number; headers: Record<string, string>; text: string }) => number | undefined;
+  /** 4xx statuses the caller reads itself instead of getting a ConnectorError (a GraphQL API's 400 with its errors). */
+  accept?: number[];
 }
 
-/** A read-only query sent as a POST body: JSON (an object) or text already encoded, with its content type. */
-export type ConnectorRequestBody = { json: unknown } | { text: string; contentType: string };
+/** A read that must be sent as a POST with a JSON body (a GraphQL query, a search): retried like a GET, as it changes nothing. */
+export interface ConnectorQuery extends ConnectorRequest {
+  body: unknown;
+}
 
 export interface ConnectorResponse {
   url: string;
@@ -48,6 +55,7 @@ export interface ConnectorResponse {
   /** The `Link: <…>; rel="next"` target, when the vendor paginates that way. */
   next?: string;
   json(): unknown;
+  text(): string;
 }
 
 const RETRY_STATUSES = new Set([500, 502, 503, 504]);
@@ -138,22 +146,21 @@ export class ConnectorHttp {
 
   /** GETs `url` politely. Throws ConnectorError for answers retrying will not fix, RateLimitedError for long waits. */
   get(url: string, req: ConnectorRequest = {}): Promise<ConnectorResponse> {
-    return this.send('GET', url, undefined, req);
+    return this.send('GET', url, req);
   }
 
   /**
-   * POSTs a read-only query (a search, a SQL query) politely, retried like a GET. Never use it to change anything at
-   * the vendor: a retried write could happen twice.
+   * POSTs a read-only query (GraphQL, a vendor's search endpoint) with the same politeness as `get`. Only for reads:
+   * it is retried on network errors, 5xx and rate limits like a GET.
    */
-  post(url: string, body: ConnectorRequestBody, req: ConnectorRequest = {}): Promise<ConnectorResponse> {
-    return this.send('POST', url, body, req);
+  query(url: string, req: ConnectorQuery): Promise<ConnectorResponse> {
+    return this.send('POST', url, req, JSON.stringify(req.body));
   }
 
-  private async send(method: 'GET' | 'POST', url: string, body: ConnectorRequestBody | undefined, req: ConnectorRequest): Promise<ConnectorResponse> {
+  private async send(method: 'GET' | 'POST', url: string, req: ConnectorRequest, payload?: string): Promise<ConnectorResponse> {
     const target = new URL(url);
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'customer-lens-hub', ...req.headers };
-    const payload = body === undefined ? undefined : 'json' in body ? JSON.stringify(body.json) : body.text;
-    if (body !== undefined) headers['content-type'] = 'json' in body ? 'application/json' : body.contentType;
+    if (payload !== undefined) headers['content-type'] = 'application/json';
     if (req.etag) headers['if-none-match'] = req.etag;
     if (req.auth) {
       const sameOrigin = target.origin === new URL(req.auth.origin).origin;
@@ -166,11 +173,11 @@ export class ConnectorHttp {
       await this.wait(this.budget.take(), `request budget of ${this.options.budget.requests} per ${this.options.budget.perSeconds} s spent`);
       this.requests++;
       let response: Dispatcher.ResponseData;
-      let received: Buffer;
+      let body: Buffer;
       try {
         const signals = [AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000), ...(this.options.signal ? [this.options.signal] : [])];
         response = await request(target, { method, headers, ...(payload !== undefined ? { body: payload } : {}), dispatcher: this.options.dispatcher ?? agent(), signal: AbortSignal.any(signals) });
-        received = await readCapped(response, this.options.maxResponseBytes ?? 20 * 1024 * 1024, target);
+        body = await readCapped(response, this.options.maxResponseBytes ?? 20 * 1024 * 1024, target);
       } catch (error) {
         if (this.options.signal?.aborted) throw error;
         if (error instanceof ConnectorError) throw error;
@@ -182,7 +189,7 @@ export class ConnectorHttp {
       }
       const responseHeaders = flattenHeaders(response.headers);
       const status = response.statusCode;
-      const rateLimitWait = this.rateLimitWait(status, responseHeaders);
+      const rateLimitWait = this.rateLimitWait(status, responseHeaders) ?? req.rateLimitWait?.({ status, headers: responseHeaders, text: body.toString('utf8') });
       if (rateLimitWait !== undefined) {
         if (attempt >= maxRetries + 2) throw new RateLimitedError(`source "${this.options.sourceId}": still rate limited by ${target.origin}`, this.now() + Math.max(rateLimitWait, 60_000));
         await this.wait(rateLimitWait, `${target.origin} answered ${status} (rate limited)`);
@@ -195,29 +202,35 @@ export class ConnectorHttp {
         else await this.backoff(attempt, `status ${status}`);
         continue;
       }
+      if (req.accept?.includes(status)) return this.answer(target, status, responseHeaders, body);
       if (status === 401) throw new ConnectorError(`${target.origin} refused the credential (401); check the token's environment variable and its scopes`, 401);
       if (status === 403) throw new ConnectorError(`${target.origin}${target.pathname} answered 403 Forbidden; the token lacks a permission this source needs`, 403);
       if (status === 404) throw new ConnectorError(`${target.origin}${target.pathname} answered 404; check the source's settings (repository, account, baseUrl)`, 404);
       if (status !== 304 && (status < 200 || status >= 300)) {
-        const said = vendorMessage(received);
+        const said = vendorMessage(body);
         throw new ConnectorError(`${target.origin}${target.pathname} answered ${status}${said ? `: ${said}` : ''}`, status);
       }
-      return {
-        url: target.toString(),
-        status,
-        headers: responseHeaders,
-        notModified: status === 304,
-        etag: responseHeaders.etag,
-        next: nextLink(responseHeaders.link),
-        json() {
-          try {
-            return JSON.parse(received.toString('utf8'));
-          } catch (error) {
-            throw new ConnectorError(`${target.origin}${target.pathname} sent invalid JSON (${error instanceof Error ? error.message : String(error)})`);
-          }
-        },
-      };
+      return this.answer(target, status, responseHeaders, body);
     }
+  }
+
+  private answer(target: URL, status: number, headers: Record<string, string>, body: Buffer): ConnectorResponse {
+    return {
+      url: target.toString(),
+      status,
+      headers,
+      notModified: status === 304,
+      etag: headers.etag,
+      next: nextLink(headers.link),
+      text: () => body.toString('utf8'),
+      json() {
+        try {
+          return JSON.parse(body.toString('utf8'));
+        } catch (error) {
+          throw new ConnectorError(`${target.origin}${target.pathname} sent invalid JSON (${error instanceof Error ? error.message : String(error)})`);
+        }
+      },
+    };
   }
 
   /** How long a rate-limit answer asks to wait, or undefined when the answer is not one. */
@@ -240,26 +253,6 @@ export class ConnectorHttp {
   }
 }
 
-/**
- * The vendor's own explanation of a refused request (a query's syntax error, an unknown property), from the usual
- * JSON error shapes, on one bounded line: it goes into `hub status` and the log.
- */
-function vendorMessage(body: Buffer): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.subarray(0, 64 * 1024).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (parsed === null || typeof parsed !== 'object') return undefined;
-  const o = parsed as Record<string, unknown>;
-  const nested = o.error !== null && typeof o.error === 'object' ? (o.error as Record<string, unknown>).message : undefined;
-  const text = [nested, o.message, o.detail, typeof o.error === 'string' ? o.error : undefined].find((v): v is string => typeof v === 'string' && v.trim() !== '');
-  if (!text) return undefined;
-  const line = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
-  return line.length <= 300 ? line : `${line.slice(0, 299)}…`;
-}
-
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
@@ -280,6 +273,23 @@ async function readCapped(response: Dispatcher.ResponseData, cap: number, url: U
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** The vendor's own error message from a JSON error body (`message`, `error`, `errors[0].message`), bounded and on one line. */
+function vendorMessage(body: Buffer): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.subarray(0, 64 * 1024).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const record = (parsed ?? {}) as { message?: unknown; error?: unknown; description?: unknown; errors?: Array<{ message?: unknown; title?: unknown }> };
+  const first = Array.isArray(record.errors) ? record.errors[0] : undefined;
+  const candidates = [record.message, record.description, first?.message, first?.title, typeof record.error === 'string' ? record.error : (record.error as { message?: unknown } | undefined)?.message];
+  const text = candidates.find((c): c is string => typeof c === 'string' && c.trim() !== '');
+  if (!text) return undefined;
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return `"${line.length > 200 ? `${line.slice(0, 199)}…` : line}"`;
 }
 
 function describeNetworkError(error: unknown): string {

@@ -197,7 +197,7 @@ export const hubspotConnector: ConnectorDefinition<HubspotOptions> = {
           limit: SEARCH_PAGE,
           ...(offset ? { after: offset } : {}),
         };
-        const data = parse((await context.http.post(url, { json: body }, { auth })).json(), url);
+        const data = parse((await context.http.query(url, { body, auth })).json(), url);
         const next = data.paging?.next?.after;
         const { page, newest } = pageOf(data.results, url, {});
         if (next && newest <= from) {

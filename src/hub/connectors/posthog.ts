@@ -48,6 +48,14 @@ const responseSchema = z.object({
   hasMore: z.boolean().nullish(),
 });
 
+const refusalSchema = z.object({ detail: z.string().min(1) });
+
+/** A vendor's explanation on one bounded line, for `hub status` and the log. */
+function oneLine(text: string): string {
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  return line.length <= 300 ? line : `${line.slice(0, 299)}…`;
+}
+
 function dayOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
@@ -131,20 +139,23 @@ export const posthogConnector: ConnectorDefinition<PosthogOptions> = {
           for (;;) {
             if (context.signal.aborted) return;
             const query = `${QUERY}\nLIMIT ${options.pageSize} OFFSET ${offset}`;
-            const response = await context.http.post(
-              url,
-              {
-                json: {
-                  query: {
-                    kind: 'HogQLQuery',
-                    query,
-                    values: { events, from: `${window.from}T00:00:00Z`, until: `${addDays(window.until, 1)}T00:00:00Z` },
-                    name: 'customer-lens-hub daily event counts',
-                  },
+            const response = await context.http.query(url, {
+              body: {
+                query: {
+                  kind: 'HogQLQuery',
+                  query,
+                  values: { events, from: `${window.from}T00:00:00Z`, until: `${addDays(window.until, 1)}T00:00:00Z` },
+                  name: 'customer-lens-hub daily event counts',
                 },
               },
-              { auth },
-            );
+              auth,
+              // A query PostHog refuses says why in `detail` (https://posthog.com/docs/api: { type, code, detail, attr }).
+              accept: [400],
+            });
+            if (response.status === 400) {
+              const detail = refusalSchema.safeParse(response.json());
+              throw new ConnectorError(`${url} answered 400${detail.success ? `: ${oneLine(detail.data.detail)}` : ''}`, 400);
+            }
             const parsed = responseSchema.safeParse(response.json());
             if (!parsed.success) throw new ConnectorError(`${url} did not answer with query results (field "${parsed.error.issues[0]?.path.join('.')}": ${parsed.error.issues[0]?.message})`);
             const page: StreamPage = { records: [], cursor: {}, warnings: [] };
