@@ -12,17 +12,16 @@
 //   incremental sync after the first full pass.
 // - Rate limits https://docs.stripe.com/rate-limits: 100 requests a second in live mode, 25 in a sandbox and 25 per
 //   endpoint; 429 when exceeded.
-// The SDK sends every request through the hub's HTTP client (its budget, Retry-After, backoff, size cap, https-only
-// credentials) with its own retries off, at `baseUrl`. It is loaded on the first sync of a stripe source, so other
-// hub commands do not pay for loading it. The hub only reads: a restricted key with read access to
-// Customers, Subscriptions, Coupons, Prices and Events is enough. The annual revenue rules live in stripeRevenue.ts.
+// The SDK sends every request through the hub's HTTP client (stripeSdk.ts). The hub only reads: a restricted key
+// with read access to Customers, Subscriptions, Coupons, Prices and Events is enough. The annual revenue rules live
+// in stripeRevenue.ts.
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { AccountRecord } from '../records';
 import { ConnectorError, RateLimitedError, type ConnectorContext, type ConnectorDefinition, type Cursor, type StreamPage } from './connector';
-import type { ConnectorHttp } from './connectorHttp';
 import { normaliseDomain } from './csvExport';
 import { companyDomainOf } from './emailDomain';
+import { call, stripeClient, unwrap } from './stripeSdk';
 import {
   couponSchema,
   customerRevenue,
@@ -82,86 +81,6 @@ const EVENT_LAG_SECONDS = 300;
 const MAX_CHANGED_CUSTOMERS = 300;
 const CUSTOMERS_PER_PAGE = 25;
 const CUSTOMER_EXPAND = ['data.subscriptions', 'data.subscriptions.data.discounts'];
-
-type StripeConfig = NonNullable<ConstructorParameters<typeof Stripe>[1]>;
-type SdkHttpClient = NonNullable<StripeConfig['httpClient']>;
-type SdkResponse = Awaited<ReturnType<SdkHttpClient['makeRequest']>>;
-
-/**
- * The SDK's HTTP client (the interface of Stripe.HttpClient): every request goes through the source's ConnectorHttp.
- * Only GETs: the hub never writes to Stripe. The key the SDK puts in `Authorization` is handed over as a credential
- * for `origin` only.
- */
-class HubHttpClient implements SdkHttpClient {
-  constructor(
-    private readonly http: ConnectorHttp,
-    private readonly origin: string,
-  ) {}
-  getClientName(): string {
-    return 'customer-lens-hub';
-  }
-  async makeRequest(host: string, port: string, path: string, method: string, headers: Record<string, unknown>): Promise<SdkResponse> {
-    if (method !== 'GET') throw new ConnectorError(`the stripe connector only reads; it refused to send ${method} ${path}`);
-    const url = `${new URL(this.origin).protocol}//${host}:${port}${path}`;
-    const sent: Record<string, string> = {};
-    let authorization: string | undefined;
-    for (const [name, value] of Object.entries(headers)) {
-      if (value === undefined || value === null) continue;
-      if (name.toLowerCase() === 'authorization') authorization = String(value);
-      else if (!['content-length', 'content-type'].includes(name.toLowerCase())) sent[name] = String(value);
-    }
-    const response = await this.http.get(url, { headers: sent, ...(authorization ? { auth: { header: authorization, origin: this.origin } } : {}) });
-    return new HubHttpResponse(response.status, response.headers, () => response.json());
-  }
-}
-
-class HubHttpResponse implements SdkResponse {
-  constructor(
-    private readonly status: number,
-    private readonly headers: Record<string, string>,
-    private readonly body: () => unknown,
-  ) {}
-  getStatusCode(): number {
-    return this.status;
-  }
-  getHeaders(): Record<string, string> {
-    return this.headers;
-  }
-  getRawResponse(): unknown {
-    return {};
-  }
-  toStream(): never {
-    throw new ConnectorError('the stripe connector reads no streams');
-  }
-  toJSON(): Promise<unknown> {
-    return Promise.resolve().then(this.body);
-  }
-}
-
-/** The SDK wraps what the HTTP client threw (a refusal, a rate limit) as a connection error: give back the original. */
-function unwrap(error: unknown): unknown {
-  const { type, detail } = (error ?? {}) as { type?: unknown; detail?: unknown };
-  return type === 'StripeConnectionError' && detail instanceof Error ? detail : error;
-}
-
-/** The SDK, loaded on first use (a `require` the hub bundle keeps: the SDK stays a runtime dependency). */
-function loadSdk(): typeof Stripe {
-  return require('stripe') as typeof Stripe;
-}
-
-/**
- * Runs an SDK call and gives back plain JSON: the SDK turns decimal fields (unit_amount_decimal) into Decimal objects,
- * whose JSON is the decimal string Stripe sent, which is what the revenue rules parse and what is stored raw.
- */
-async function call<T>(request: () => Promise<T>): Promise<T> {
-  let result: T;
-  try {
-    result = await request();
-  } catch (error) {
-    throw unwrap(error);
-  }
-  return JSON.parse(JSON.stringify(result)) as T;
-}
 
 function issue(error: z.ZodError): string {
   const first = error.issues[0];
@@ -354,18 +273,7 @@ export const stripeConnector: ConnectorDefinition<StripeOptions> = {
     const base = new URL(options.baseUrl);
     let reader!: StripeReader;
     const connect = () => {
-      const StripeSdk = loadSdk();
-      const stripe = new StripeSdk(key, {
-        httpClient: new HubHttpClient(context.http, base.origin),
-        host: base.hostname,
-        port: base.port || (base.protocol === 'http:' ? '80' : '443'),
-        protocol: base.protocol === 'http:' ? 'http' : 'https',
-        // Retries, Retry-After and the request budget are the hub's HTTP client's job.
-        maxNetworkRetries: 0,
-        telemetry: false,
-        appInfo: { name: 'customer-lens-hub' },
-      });
-      reader = new StripeReader(stripe, options, context);
+      reader = new StripeReader(stripeClient(key, base, context.http), options, context);
     };
     const nowSeconds = () => Math.floor(context.now() / 1000);
 
