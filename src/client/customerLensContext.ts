@@ -27,7 +27,8 @@ import { registerSidebarViews, type SidebarApi } from './sidebar/sidebarViews';
 import { clearToken, Commands, registerCommands, storeToken, type CommandDeps } from './commands';
 import { RedactingLog, ServerTraceChannel } from './redactingLog';
 import { RestartPolicy } from './restartPolicy';
-import { StatusBar, type StatusSnapshot } from './statusBar';
+import { StatusBar } from './statusBar';
+import type { StatusSnapshot } from './statusBarContent';
 import { configuredOrigins, TokenVault } from './tokens';
 import { markWalkthroughStep, WalkthroughKeys } from './walkthrough';
 

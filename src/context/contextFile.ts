@@ -1,10 +1,13 @@
 // A context file in the repository (JSON or YAML, the shape of a `/v1/context` answer): the embedded default when no
 // endpoint is configured, and the data the reference server serves. Reloaded when it changes; a bad edit is reported
 // with file:line:col and the last good content stays in use.
-import { promises as fs, watch, type FSWatcher } from 'node:fs';
+import { constants as fsConstants, promises as fs, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
+import { MAX_CONTEXT_FILE_BYTES } from '../shared/contextBounds';
+import { excessiveNesting, MAX_NESTING_DEPTH } from '../shared/nestingDepth';
 import type { Logger } from '../shared/contextModel';
+import { displayText } from '../shared/safeText';
 import { parseContextResponse, type DocumentPath, type FeatureContext } from '../shared/contextProtocol';
 
 /** The outcome of reading a context file once. */
@@ -40,13 +43,20 @@ function jsonErrorPlace(file: string, text: string, message: string): string {
     const yamlError = parseDocument(text, { prettyErrors: false }).errors[0];
     offset = yamlError?.pos[0] ?? (/end of JSON input/.test(message) ? text.trimEnd().length : undefined);
   }
-  if (offset === undefined) return file;
+  // Without a better clue, the text is not JSON from its first character on.
+  offset ??= Math.max(0, text.search(/\S/));
   const { line, col } = lineCol(text, offset);
   return `${file}:${line}:${col}`;
 }
 
 /** Parses context file text. JSON is read as YAML too (it is a subset), which gives every field a position. */
 export function parseContextFileText(file: string, text: string): ContextFileRead {
+  const tooDeep = excessiveNesting(text);
+  if (tooDeep !== undefined) {
+    // The YAML parser recurses once per level; what the protocol sends is a handful of levels deep.
+    const { line, col } = lineCol(text, tooDeep.offset);
+    return { ok: false, error: `${file}:${line}:${col}: nested more than ${MAX_NESTING_DEPTH} levels deep; a context file is a few levels deep (features, a feature, its lists); fix the file, the last good content stays in use` };
+  }
   if (/\.json$/i.test(file)) {
     try {
       JSON.parse(text);
@@ -67,26 +77,81 @@ export function parseContextFileText(file: string, text: string): ContextFileRea
   try {
     json = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    return { ok: false, error: `${file}: ${error instanceof Error ? error.message : String(error)}` };
+    // An alias bomb: name the first alias, where the expansion starts.
+    let where = file;
+    visit(doc, {
+      Alias(_, node) {
+        if (node.range) {
+          const pos = counter.linePos(node.range[0]);
+          where = `${file}:${pos.line}:${pos.col}`;
+        }
+        return visit.BREAK;
+      },
+    });
+    return { ok: false, error: `${where}: ${error instanceof Error ? error.message : String(error)}; fix the file, the last good content stays in use` };
   }
   const parsed = parseContextResponse(json, locator(file, doc, counter));
   if (!parsed.ok) return { ok: false, error: `${parsed.error}; a context file looks like {"version": 1, "features": [{"id": "checkout", ...}]}` };
   return { ok: true, features: parsed.value.features, warnings: parsed.warnings };
 }
 
-/** Reads and parses a context file. */
-export async function readContextFile(file: string): Promise<ContextFileRead> {
-  let text: string;
+export interface ReadContextFileOptions {
+  /** Refuse larger files. Default {@link MAX_CONTEXT_FILE_BYTES}. */
+  maxBytes?: number;
+  /**
+   * The path is the file's real path, as the map's check resolved it: refuse it when a symbolic link now stands
+   * anywhere on the way (a checkout can replace a file with a link to one outside the workspace after the check).
+   */
+  realPathOnly?: boolean;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * Reads a context file's text: a regular file only (opened without blocking, so a FIFO cannot hang the reader), up to
+ * `maxBytes`. Returns the text or the reason it was refused.
+ */
+async function readBoundedText(file: string, options: ReadContextFileOptions): Promise<{ text: string } | { error: string }> {
+  const maxBytes = options.maxBytes ?? MAX_CONTEXT_FILE_BYTES;
+  let handle: fs.FileHandle | undefined;
   try {
-    text = await fs.readFile(file, 'utf8');
+    if (options.realPathOnly && (await fs.realpath(file)) !== file) {
+      return { error: `${file}: is now reached through a symbolic link; the map's "context" must name a file inside the workspace folder` };
+    }
+    handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    const stat = await handle.stat();
+    if (!stat.isFile()) return { error: `${file}: not a regular file (a folder, a FIFO or a device); name a JSON or YAML file` };
+    if (stat.size > maxBytes) {
+      return { error: `${file}: ${megabytes(stat.size)}, more than the ${megabytes(maxBytes).replace('.0', '')} limit for a context file; keep only what the editor shows` };
+    }
+    // The size is checked again while reading: the file may grow after the stat.
+    const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > maxBytes) return { error: `${file}: more than the ${megabytes(maxBytes).replace('.0', '')} limit for a context file; keep only what the editor shows` };
+      if (length === buffer.length) break;
+    }
+    const text = buffer.subarray(0, length).toString('utf8');
+    // A byte order mark (editors on Windows write one) is not part of the JSON.
+    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return {
-      ok: false,
-      error: code === 'ENOENT' ? `${file}: file not found; create it or fix the path that names it` : `${file}: cannot read (${(error as Error).message})`,
-    };
+    return { error: code === 'ENOENT' ? `${file}: file not found; create it or fix the path that names it` : `${file}: cannot read (${(error as Error).message})` };
+  } finally {
+    await handle?.close();
   }
-  return parseContextFileText(file, text);
+}
+
+/** Reads and parses a context file: a regular file of at most `options.maxBytes` (10 MB by default). */
+export async function readContextFile(file: string, options: ReadContextFileOptions = {}): Promise<ContextFileRead> {
+  const read = await readBoundedText(file, options);
+  if ('error' in read) return { ok: false, error: read.error };
+  return parseContextFileText(file, read.text);
 }
 
 /** What a watched context file currently offers. */
@@ -108,6 +173,8 @@ export interface ContextFileOptions {
   now?: () => number;
   /** How long to wait after a change event before rereading, so an editor's save sequence costs one read. */
   debounceMs?: number;
+  /** See {@link ReadContextFileOptions.realPathOnly}: set for files a map names (checked and resolved by the map). */
+  realPathOnly?: boolean;
 }
 
 /** One context file, kept current. */
@@ -167,12 +234,14 @@ export class ContextFile {
   private async read(notify: boolean): Promise<void> {
     if (this.disposed) return;
     this.stamp = await this.readStamp();
-    const result = await readContextFile(this.file);
+    const result = await readContextFile(this.file, { realPathOnly: this.options.realPathOnly });
     const previous = this.state.features;
     if (!result.ok) {
-      const repeated = this.state.error === result.error;
-      this.state = { ...this.state, error: result.error };
-      if (!repeated) this.options.log.error(`context file error file=${this.file} ${result.error}`);
+      // Parser messages quote the file: shown in hovers and the sidebar, they get the same care as its content.
+      const error = displayText(result.error, 1000);
+      const repeated = this.state.error === error;
+      this.state = { ...this.state, error };
+      if (!repeated) this.options.log.error(`context file error file=${this.file} ${error}`);
       if (notify && !repeated) this.options.onChange?.([...previous.keys()]);
       return;
     }

@@ -8,6 +8,7 @@ import {
   parseFeatureListResponse,
   type FeatureContext,
 } from '../shared/contextProtocol';
+import { displayText } from '../shared/safeText';
 import { Batcher } from './batcher';
 import { ContextCache, type CachedFeature } from './contextCache';
 import type { ContextServiceDeps } from './contextService';
@@ -132,6 +133,9 @@ export class EndpointContextService implements ContextService {
   }
 
   async refresh(): Promise<void> {
+    // Refresh is the user asking at once: the quiet period after a failure does not apply to it, nor to the lookups
+    // of the views it redraws (features that never arrived are asked for again).
+    this.quietUntil = 0;
     await this.cache.load();
     const ids = this.cache.ids();
     const work: Promise<void>[] = [];
@@ -321,7 +325,9 @@ export class EndpointContextService implements ContextService {
   }
 
   /** Records a failure (logged once per distinct message) and returns the error for the batch's waiters. */
-  private fail(state: Failure['state'], message: string, ids: readonly string[]): Error {
+  private fail(state: Failure['state'], reason: string, ids: readonly string[]): Error {
+    // Messages quote what the endpoint said; they are shown in hovers, the status bar and the sidebar.
+    const message = displayText(reason, 1000);
     const previous = this.failure;
     this.failure = { state, message, at: this.now() };
     this.quietMs = Math.min(Math.max(QUIET_AFTER_FAILURE_MS, this.quietMs * 2), MAX_QUIET_MS);

@@ -18,7 +18,8 @@ export class FileContextService implements ContextService {
   ) {
     this.changes = new Emitter(options.log);
     this.files = options.contextFiles.map(
-      (file) => new ContextFile(file, { log: options.log, watch: deps.watchFiles, now: deps.now, onChange: (ids) => this.changes.fire(ids) }),
+      // The map resolved these paths and checked they lie inside the workspace; a link appearing later is refused.
+      (file) => new ContextFile(file, { log: options.log, watch: deps.watchFiles, now: deps.now, realPathOnly: true, onChange: (ids) => this.changes.fire(ids) }),
     );
     this.started = Promise.all(this.files.map((f) => f.start())).then(() => undefined);
     if (!configError) options.log.info(`context source ${this.files.length > 0 ? `files=${options.contextFiles.join(',')}` : 'none'}`);

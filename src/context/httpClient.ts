@@ -1,5 +1,6 @@
 // GETs against a context endpoint: explicit timeouts, bounded retries, a response-size cap, and a bearer token that
 // goes only where it may. Everything the endpoint sends back is bytes here; parsing happens in the caller.
+import * as dns from 'node:dns';
 import { Agent, type Dispatcher } from 'undici';
 import type { Logger } from '../shared/contextModel';
 
@@ -8,10 +9,11 @@ const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
 
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+/** `DEADLINE`: this client's own limit on a whole request (see `once`). */
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'DEADLINE']);
 
 export interface HttpClientOptions {
-  /** Connect, headers and body timeout of each attempt. */
+  /** How long one attempt may take, from connecting to the last byte (and each of undici's own timeouts). */
   requestTimeoutMs: number;
   /** Bodies larger than this fail with a `too-large` error naming the URL. */
   maxResponseBytes: number;
@@ -71,17 +73,39 @@ export class HttpError extends Error {
   }
 }
 
-/** True for `localhost`, 127.0.0.0/8 and ::1: plain http there never leaves the machine. */
+/**
+ * True for a loopback address — 127.0.0.0/8, ::1, ::ffff:127.x.y.z — and for the name `localhost` itself, which
+ * Customer Lens connects to only at a loopback address (see {@link loopbackOnlyLookup}): plain http there never
+ * leaves the machine. Other names are not trusted, however they end (`attacker.localhost` resolves wherever a DNS
+ * server says). URL hostnames arrive normalised: `127.1` and `0x7f.1` as 127.0.0.1, `::ffff:127.0.0.1` as
+ * `::ffff:7f00:1`.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host === '::1' ||
-    /^127(\.\d{1,3}){3}$/.test(host) ||
-    /^::ffff:127(\.\d{1,3}){3}$/.test(host)
-  );
+  if (host === 'localhost' || host === '::1') return true;
+  if (/^127(\.\d{1,3}){3}$/.test(host) || /^::ffff:127(\.\d{1,3}){3}$/.test(host)) return true;
+  // IPv4-mapped in hexadecimal, as the URL parser writes it: ::ffff:7f00:1 is 127.0.0.1.
+  return /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host);
 }
+
+/**
+ * A `lookup` for the agent's connections that resolves `localhost` to loopback addresses only (RFC 6761: a resolver
+ * or a hosts file could say otherwise, and the token is sent to `localhost` over plain http). Other names resolve as
+ * usual.
+ */
+export const loopbackOnlyLookup = ((hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void) => {
+  if (hostname.toLowerCase() !== 'localhost') return dns.lookup(hostname, options, callback as never);
+  dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error);
+    const loopback = addresses.filter((a) => isLoopbackHost(a.address));
+    if (loopback.length === 0) {
+      const refused = Object.assign(new Error('localhost does not resolve to a loopback address; fix the hosts file'), { code: 'ENOTLOOPBACK' });
+      return callback(refused);
+    }
+    if (options.all) return callback(null, loopback);
+    return callback(null, loopback[0]!.address, loopback[0]!.family);
+  });
+}) as unknown as typeof dns.lookup;
 
 /** Whether a bearer token may travel over this URL's transport: https, or http that stays on this machine. */
 export function transportAllowsToken(url: URL): boolean {
@@ -161,7 +185,7 @@ export class HttpClient {
     this.dispatcher =
       options.dispatcher ??
       new Agent({
-        connect: { timeout: options.requestTimeoutMs },
+        connect: { timeout: options.requestTimeoutMs, lookup: loopbackOnlyLookup },
         headersTimeout: options.requestTimeoutMs,
         bodyTimeout: options.requestTimeoutMs,
         keepAliveTimeout: 10_000,
@@ -257,8 +281,36 @@ export class HttpClient {
     this.options.log.warn(`token not sent url=${displayUrl(url)} reason=${reason}`);
   }
 
-  /** One request and its whole body, within the size cap. Bodies are always consumed or destroyed. */
+  /**
+   * One request and its whole body, within the size cap and within `requestTimeoutMs` from the first byte sent to the
+   * last byte received: undici's body timeout only bounds the gap between two chunks, so a server that drips one byte
+   * at a time would otherwise hold the request open for ever. Bodies are always consumed or destroyed.
+   */
   private async once(url: URL, headers: Record<string, string>, signal: AbortSignal | undefined, attempt: number): Promise<Omit<HttpResponse, 'tokenWithheld'>> {
+    const deadline = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      deadline.abort(new Error(`no complete answer within ${this.options.requestTimeoutMs} ms`));
+    }, this.options.requestTimeoutMs);
+    const cancel = () => deadline.abort(signal?.reason);
+    if (signal?.aborted) cancel();
+    else signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      return await this.request(url, headers, deadline.signal, attempt, () => timedOut);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  private async request(
+    url: URL,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+    attempt: number,
+    timedOut: () => boolean,
+  ): Promise<Omit<HttpResponse, 'tokenWithheld'>> {
     const shown = displayUrl(url);
     const started = Date.now();
     let data: Dispatcher.ResponseData;
@@ -268,12 +320,12 @@ export class HttpClient {
         path: `${url.pathname}${url.search}`,
         method: 'GET',
         headers,
-        signal: signal ?? null,
+        signal,
         headersTimeout: this.options.requestTimeoutMs,
         bodyTimeout: this.options.requestTimeoutMs,
       });
     } catch (error) {
-      throw this.toHttpError(error, shown, attempt, started, signal);
+      throw this.toHttpError(error, shown, attempt, started, signal, timedOut());
     }
     const responseHeaders = flattenHeaders(data.headers);
     const max = this.options.maxResponseBytes;
@@ -313,15 +365,15 @@ export class HttpClient {
         this.options.log.warn(`http GET url=${shown} status=${data.statusCode} error=${error.kind} ms=${Date.now() - started} attempt=${attempt}`);
         throw error;
       }
-      throw this.toHttpError(error, shown, attempt, started, signal);
+      throw this.toHttpError(error, shown, attempt, started, signal, timedOut());
     }
   }
 
-  private toHttpError(error: unknown, shown: string, attempt: number, started: number, signal: AbortSignal | undefined): HttpError {
-    const code = errorCode(error);
+  private toHttpError(error: unknown, shown: string, attempt: number, started: number, signal: AbortSignal, timedOut: boolean): HttpError {
+    const code = timedOut ? 'DEADLINE' : errorCode(error);
     const ms = Date.now() - started;
     let result: HttpError;
-    if (signal?.aborted || code === 'UND_ERR_ABORTED') {
+    if (!timedOut && (signal.aborted || code === 'UND_ERR_ABORTED')) {
       result = new HttpError(`request to ${shown} was cancelled`, 'aborted', shown, attempt);
     } else if (code !== undefined && TIMEOUT_CODES.has(code)) {
       result = new HttpError(

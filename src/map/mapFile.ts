@@ -7,6 +7,9 @@ import type { MapFeature, MapFix, MapPattern, MapProblem, ProblemSeverity, TextR
 import { fixedPattern, mapFeatureSchema, mapFileSchema, mapPatternSchema, suggestFeatureId } from '../shared/mapSchema';
 import { differingSpan, movePatternToExclude } from './mapEdit';
 import { describeLocation, knownKeysAt, suggestKey, unknownKeyMessage, wrongTypeMessage, yamlErrorMessage } from './mapMessages';
+import { MAX_CONTEXT_FILE_BYTES } from '../shared/contextBounds';
+import { excessiveNesting, MAX_NESTING_DEPTH } from '../shared/nestingDepth';
+import { displayText } from '../shared/safeText';
 
 /** The names a map file may have, in order of preference when a folder holds more than one. */
 export const MAP_FILE_NAMES: readonly string[] = ['.customer-lens.yml', '.customer-lens.yaml', '.customer-lens.json'];
@@ -16,6 +19,28 @@ export const MAP_FILE_NAMES: readonly string[] = ['.customer-lens.yml', '.custom
  * installed in the repository, so the `yaml-language-server` comment works offline and in any editor.
  */
 export const SCHEMA_FILE_NAME = '.customer-lens.schema.json';
+/** Map files larger than this are refused, on disk and in the editor alike: a map is hand-written and small. */
+export const MAX_MAP_FILE_BYTES = 1024 * 1024;
+
+/** The most syntax errors (and warnings) reported for one text. */
+const MAX_SYNTAX_PROBLEMS = 20;
+
+/** 1-based line and column of an offset. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/** How long display strings of a map may be: a feature's name, description, owners and link titles. */
+const MAP_TEXT_LIMITS = { name: 200, description: 1000, owner: 100, linkTitle: 200 } as const;
+
+/** Whether a `context:` file may be read: its real path, or why not (a problem code and message). */
+export type ContextFileVerdict = { file: string } | { code: string; message: string };
 
 /** One map file, parsed and validated. */
 export interface ParsedMapFile {
@@ -164,30 +189,83 @@ function jsonSyntaxProblem(error: unknown): { message: string; offset: number } 
   return { message: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`, offset: at ? Number(at[1]) : 0 };
 }
 
+/** The size of `text` in UTF-8 bytes when it is over `max`, else undefined (short texts are not even measured). */
+function oversize(text: string, max: number): number | undefined {
+  if (text.length * 3 <= max) return undefined;
+  const bytes = Buffer.byteLength(text);
+  return bytes > max ? bytes : undefined;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The problem for a map over the size limit, wherever its text came from. */
+export function mapTooLargeMessage(bytes: number): string {
+  return `the map file is ${megabytes(bytes)}; a map is limited to 1 MB: split it into nested map files or remove generated content`;
+}
+
+export interface ParseMapOptions {
+  /**
+   * The workspace folder: a `context` file must lie inside it (after resolving symbolic links). Default: the map
+   * file's own folder.
+   */
+  root?: string;
+  /** Decides whether a `context` file may be read. Default: {@link inspectContextFile} on the file system. */
+  checkContextFile?: (absPath: string) => ContextFileVerdict;
+}
+
 /**
  * Parses and validates a map file's text. Never throws: every problem is reported at once, with its position. A
- * feature or pattern that fails validation is left out of the result, the rest is kept. `fileExists` checks the
- * `context` file (the language server passes its own to validate unsaved text); it defaults to the file system.
+ * feature or pattern that fails validation is left out of the result, the rest is kept. Text over the 1 MB limit is
+ * not parsed at all (an editor may hold far more than the disk check ever let through).
  */
-export function parseMapFile(filePath: string, text: string, options: { fileExists?: (absPath: string) => boolean } = {}): ParsedMapFile {
+export function parseMapFile(filePath: string, text: string, options: ParseMapOptions = {}): ParsedMapFile {
   const file = path.resolve(filePath);
   const dir = path.dirname(file);
   const result: ParsedMapFile = { file, dir, features: [], unmapped: [], problems: [], valid: true };
+  const tooLarge = oversize(text, MAX_MAP_FILE_BYTES);
+  if (tooLarge !== undefined) {
+    const start = { line: 1, column: 1 };
+    result.problems.push({ file, range: { start, end: start }, severity: 'error', code: 'map-too-large', message: mapTooLargeMessage(tooLarge) });
+    result.valid = false;
+    return result;
+  }
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const tooDeep = excessiveNesting(source);
+  if (tooDeep !== undefined) {
+    // The YAML parser would recurse once per level; a map is a handful of levels deep.
+    const at = lineColumn(source, tooDeep.offset);
+    result.problems.push({
+      file,
+      range: { start: at, end: at },
+      severity: 'error',
+      code: 'nesting-too-deep',
+      message: `the map nests more than ${MAX_NESTING_DEPTH} levels deep here; a map is a few levels deep (features, a feature, its lists): remove the extra brackets or indentation`,
+    });
+    result.valid = false;
+    return result;
+  }
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, logLevel: 'error', uniqueKeys: true });
   const positions = new Positions(doc, lines);
   const report = (range: TextRange, severity: ProblemSeverity, code: string, message: string, fixes?: MapFix[]) => {
-    result.problems.push({ file, range, severity, code, message, ...(fixes && fixes.length > 0 ? { fixes } : {}) });
+    // Messages quote the map; they reach the Problems panel and the terminal (`customer-lens check`).
+    result.problems.push({ file, range, severity, code, message: displayText(message, 2000), ...(fixes && fixes.length > 0 ? { fixes } : {}) });
     if (severity === 'error') result.valid = false;
   };
 
   const language = file.endsWith('.json') ? 'JSON' : 'YAML';
   const syntax = language === 'JSON' ? 'invalid-json' : 'invalid-yaml';
-  for (const error of doc.errors) {
+  // A broken text can yield thousands of syntax errors; the first few say what to fix.
+  for (const error of doc.errors.slice(0, MAX_SYNTAX_PROBLEMS)) {
     report(positions.range(error.pos[0], error.pos[1]), 'error', syntax, yamlErrorMessage(error, source, language));
   }
-  for (const warning of doc.warnings) {
+  if (doc.errors.length > MAX_SYNTAX_PROBLEMS) {
+    const last = doc.errors[MAX_SYNTAX_PROBLEMS]!;
+    report(positions.range(last.pos[0], last.pos[1]), 'error', syntax, `${doc.errors.length - MAX_SYNTAX_PROBLEMS} more ${language} errors from here on; fix the ones above first`);
+  }
+  for (const warning of doc.warnings.slice(0, MAX_SYNTAX_PROBLEMS)) {
     report(positions.range(warning.pos[0], warning.pos[1]), 'warning', 'yaml-warning', yamlErrorMessage(warning, source, language));
   }
   // YAML reads almost all JSON with positions; JSON.parse catches what YAML would let through (comments, quotes).
@@ -216,7 +294,15 @@ export function parseMapFile(filePath: string, text: string, options: { fileExis
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    report(positions.range(0, 0), 'error', 'invalid-yaml', `invalid YAML: ${error instanceof Error ? error.message : String(error)}`);
+    // An alias bomb: point at the first alias, where the expansion starts.
+    let at = positions.range(0, 0);
+    visit(doc, {
+      Alias(_, node) {
+        at = positions.ofNode(node) ?? at;
+        return visit.BREAK;
+      },
+    });
+    report(at, 'error', 'invalid-yaml', `invalid YAML: ${error instanceof Error ? error.message : String(error)}`);
     return result;
   }
   if (data === null || data === undefined) {
@@ -288,19 +374,20 @@ export function parseMapFile(filePath: string, text: string, options: { fileExis
     const f = checked.data;
     const patterns = (list: unknown[] | undefined, key: 'paths' | 'exclude') =>
       (list ?? []).flatMap((value, j) => pattern(value, key === 'paths' ? 'path' : 'exclude', ['features', i, key, j]) ?? []);
+    // Names, descriptions, owners and link titles are shown in hovers, the CodeLens, the status bar and the sidebar.
     const feature: MapFeature = {
       id: f.id,
-      name: f.name ?? f.id,
-      owners: f.owners ?? [],
+      name: displayText(f.name ?? f.id, MAP_TEXT_LIMITS.name),
+      owners: (f.owners ?? []).map((owner) => displayText(owner, MAP_TEXT_LIMITS.owner)),
       paths: patterns(f.paths, 'paths'),
       exclude: patterns(f.exclude, 'exclude'),
       symbols: f.symbols ?? [],
       events: f.events ?? [],
-      links: f.links ?? [],
+      links: (f.links ?? []).map((link) => ({ ...link, title: displayText(link.title, MAP_TEXT_LIMITS.linkTitle) })),
       mapFile: file,
       range: positions.at(['features', i]),
     };
-    if (f.description !== undefined) feature.description = f.description;
+    if (f.description !== undefined) feature.description = displayText(f.description, MAP_TEXT_LIMITS.description);
     idRanges.set(feature, positions.at(['features', i, 'id']));
     result.features.push(feature);
   });
@@ -310,17 +397,10 @@ export function parseMapFile(filePath: string, text: string, options: { fileExis
 
   if (typeof raw.context === 'string' && raw.context !== '') {
     const contextFile = path.resolve(dir, raw.context);
-    const exists = options.fileExists ?? defaultFileExists;
-    if (exists(contextFile)) {
-      result.contextFile = contextFile;
-    } else {
-      report(
-        positions.at(['context']),
-        'error',
-        'missing-context-file',
-        `"context": the file "${raw.context}" does not exist (looked for ${contextFile}); create it or fix the path`,
-      );
-    }
+    const root = options.root ?? dir;
+    const verdict = (options.checkContextFile ?? ((p: string) => inspectContextFile(p, root)))(contextFile);
+    if ('file' in verdict) result.contextFile = verdict.file;
+    else report(positions.at(['context']), 'error', verdict.code, `"context": ${verdict.message.replace('$NAME', JSON.stringify(raw.context))}`);
   }
   result.problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
   return result;
@@ -368,11 +448,53 @@ function fixesFor(issue: core.$ZodIssue, data: unknown, positions: Positions, so
   return [];
 }
 
-function defaultFileExists(absPath: string): boolean {
+function isInside(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/**
+ * Whether the file a map's `context:` names may be read, judged on the file system: it must exist, lie inside `root`
+ * once symbolic links are resolved (a repository must not make the editor show `/etc/passwd` or a token from the home
+ * folder), be a regular file (not a FIFO, a device or a folder) and be at most {@link MAX_CONTEXT_FILE_BYTES}. The
+ * verdict's file is the real path, so a later read cannot be sent elsewhere by a link. Messages use `$NAME` for the
+ * value as written in the map.
+ */
+export function inspectContextFile(absPath: string, root: string): ContextFileVerdict {
+  let real: string;
   try {
-    return fs.statSync(absPath).isFile();
-  } catch {
-    // Missing or unreadable both mean "not usable as a context file"; the caller words the problem.
-    return false;
+    real = fs.realpathSync(absPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { code: 'missing-context-file', message: `the file $NAME does not exist (looked for ${absPath}); create it or fix the path` };
+    return { code: 'unreadable-context-file', message: `the file $NAME cannot be read (${code ?? String(error)}); check it or fix the path` };
   }
+  let realRoot = root;
+  try {
+    realRoot = fs.realpathSync(root);
+  } catch {
+    // A root that cannot be resolved is compared as given; nothing inside it resolves anyway.
+  }
+  if (!isInside(realRoot, real)) {
+    return {
+      code: 'context-outside-workspace',
+      message: `$NAME is outside the workspace folder${real !== absPath ? ` (it leads to ${real})` : ''}; a context file must be inside ${root}: move it there or point an endpoint at its data instead`,
+    };
+  }
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(real);
+  } catch (error) {
+    return { code: 'unreadable-context-file', message: `the file $NAME cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); check it or fix the path` };
+  }
+  if (!stat.isFile()) {
+    return { code: 'context-not-a-file', message: `$NAME is not a regular file (a folder, a FIFO or a device); name a JSON or YAML file` };
+  }
+  if (stat.size > MAX_CONTEXT_FILE_BYTES) {
+    return {
+      code: 'context-too-large',
+      message: `$NAME is ${megabytes(stat.size)}; a context file is limited to ${megabytes(MAX_CONTEXT_FILE_BYTES).replace('.0', '')}: keep only what the editor shows, or serve it from an endpoint`,
+    };
+  }
+  return { file: real };
 }

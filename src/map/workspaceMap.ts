@@ -2,12 +2,9 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { MapFeature, MapPattern, MapProblem, PathExplanation, TextRange, WorkspaceMap } from '../shared/mapModel';
-import { featureIdRange, freeId, MAP_FILE_NAMES, parseMapFile, type ParsedMapFile } from './mapFile';
+import { featureIdRange, freeId, MAP_FILE_NAMES, MAX_MAP_FILE_BYTES, mapTooLargeMessage, parseMapFile, type ParsedMapFile } from './mapFile';
 import { explainMatches, indexPatterns, rememberIndex, splitPath, withPartOfMap } from './matcher';
 import { listWorkspaceFiles } from './workspaceFiles';
-
-/** Map files larger than this are refused: a map is hand-written and small. */
-export const MAX_MAP_FILE_BYTES = 1024 * 1024;
 
 const START: TextRange = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 
@@ -97,10 +94,7 @@ async function readMapFile(file: string): Promise<{ text?: string; problem?: Map
     return { problem: fileProblem(file, 'map-is-directory', 'this map file is a folder; a map must be a file: rename or remove the folder') };
   }
   if (!stat.isFile()) return { problem: fileProblem(file, 'unreadable-map', 'the map file is not a regular file; replace it with a YAML or JSON file') };
-  if (stat.size > MAX_MAP_FILE_BYTES) {
-    const mb = (stat.size / 1024 / 1024).toFixed(1);
-    return { problem: fileProblem(file, 'map-too-large', `the map file is ${mb} MB; a map is limited to 1 MB: split it into nested map files or remove generated content`) };
-  }
+  if (stat.size > MAX_MAP_FILE_BYTES) return { problem: fileProblem(file, 'map-too-large', mapTooLargeMessage(stat.size)) };
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(file);
@@ -173,7 +167,7 @@ export async function loadWorkspaceMap(
       continue;
     }
     try {
-      parsed.push(parseMapFile(list[0], text as string));
+      parsed.push(parseMapFile(list[0], text as string, { root: absoluteRoot }));
     } catch (error) {
       // parseMapFile reports bad input as problems; an exception here is a bug, and must not take the map down.
       const reason = error instanceof Error ? error.message : String(error);

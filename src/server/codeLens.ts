@@ -5,6 +5,7 @@ import type { Freshness } from '../shared/contextModel';
 import type { FileFeature } from '../shared/lspProtocol';
 import { fileContext } from './fileContext';
 import { countProblems, formatCount, openProblemsText } from '../shared/displayFormat';
+import { escapeIcons } from '../shared/safeText';
 import { shorten } from './format';
 import { OPEN_SIDEBAR_COMMAND } from './hoverCard';
 import { errorText, settingsOf, signalOf, VIEW_BUDGET_MS, type ServerContext } from './serverContext';
@@ -52,5 +53,6 @@ export function codeLensTitle(feature: FileFeature, others: number, freshness: F
   }
   if (freshness.state === 'offline') parts.push('offline');
   else if (freshness.state === 'error') parts.push('context error');
-  return parts.join(' · ');
+  // VS Code draws CodeLens titles with icons: `$(alert)` in a name must read as text.
+  return escapeIcons(parts.join(' · '));
 }

@@ -1,18 +1,26 @@
 // Turns untrusted context data into safe, short markdown and plain text for hovers and CodeLens titles.
 // Everything an endpoint or a context file sends goes through `text()` or `link()` before it reaches markdown.
+import { MAX_URL_LENGTH } from '../shared/contextBounds';
+import { clampText, neutralizeText } from '../shared/safeText';
 
-/** Characters that mean something inline in CommonMark/GFM wherever they appear. */
-const INLINE_SPECIAL = /[\\`*_[\]<>&~|]/g;
+/**
+ * Characters that mean something inline in CommonMark/GFM wherever they appear. Brackets are not among them: they
+ * become character references (see `text()`).
+ */
+const INLINE_SPECIAL = /[\\`*_<>&~|]/g;
 /** What would start a block (heading, list, quote, rule) when a string opens a line. */
 const BLOCK_START = /^(#|>|=|\+|-)/;
 /** An ordered-list marker (`1.` or `1)`) opening a line: its punctuation is what needs the escape. */
 const ORDERED_START = /^(\d+)([.)])/;
 
-/** Collapses whitespace (so a remote string cannot start a new block) and cuts at `max` characters with "…". */
+/**
+ * Neutralises bidi and control characters, collapses whitespace (so a remote string cannot start a new block) and cuts
+ * at `max` characters with "…".
+ */
 export function shorten(value: string, max: number): string {
-  const flat = value.replace(/\s+/g, ' ').trim();
+  const flat = neutralizeText(value).replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat;
-  const cut = flat.slice(0, Math.max(1, max - 1));
+  const cut = clampText(flat, Math.max(2, max)).slice(0, -1);
   // End on a whole word when one ends close enough to the limit.
   const space = cut.lastIndexOf(' ');
   return `${(space >= cut.length - 20 && space > 0 ? cut.slice(0, space) : cut).trimEnd()}…`;
@@ -21,11 +29,15 @@ export function shorten(value: string, max: number): string {
 /**
  * A remote string as inline markdown: one line, cut to `max`, every character that could format, link, open a block
  * or write HTML escaped. Bare URLs and e-mail addresses are broken up so GFM autolinking cannot turn them into links
- * (links come only from `link()`, which checks them).
+ * (links come only from `link()`, which checks them). Brackets are written as character references, not backslash
+ * escapes: inside a link's label marked removes the escapes of brackets and parses the label again, so an escaped
+ * bracket there would still open an image or a link; a character reference never counts as markdown syntax.
  */
 export function text(value: string, max = 200): string {
   return shorten(value, max)
     .replace(INLINE_SPECIAL, (ch) => `\\${ch}`)
+    .replace(/\[/g, '&#91;')
+    .replace(/\]/g, '&#93;')
     .replace(BLOCK_START, (start) => `\\${start}`)
     .replace(ORDERED_START, '$1\\$2')
     .replace(/:\/\//g, '\\://')
@@ -42,9 +54,11 @@ export function code(value: string, max = 80): string {
   return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
-/** The URL when it is a well-formed https URL, percent-encoded so it cannot end a markdown link early. */
+/**
+ * The URL when it is a well-formed https URL of a sane length, percent-encoded so it cannot end a markdown link early.
+ */
 export function safeHttpsUrl(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
+  if (url === undefined || url.length > MAX_URL_LENGTH) return undefined;
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -145,7 +145,7 @@ export function startLanguageServer(connection: Connection): void {
   const mapEdited = (folder: FolderState, absPath: string) =>
     debounce(`edit:${absPath}`, MAP_EDIT_DEBOUNCE_MS, async () => {
       const text = workspace.openText(absPath);
-      if (text === undefined || !folder.editMap(absPath, text, workspace.openText)) {
+      if (text === undefined || !folder.editMap(absPath, text)) {
         reloadMaps(folder, 0);
         return;
       }

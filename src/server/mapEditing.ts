@@ -1,7 +1,6 @@
 // Help while editing a map file: completion of keys and known feature ids, a hover on a pattern saying how many files
 // it matches, and a document link on `context:`. Also the completion of feature ids after a `customer-lens:` tag in
 // code. Key completion is line-based (YAML) because the text being typed is usually not valid YAML yet.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CompletionItemKind,
@@ -14,6 +13,7 @@ import {
   type HoverParams,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { inspectContextFile } from '../map/mapFile';
 import { knownKeysAt } from '../map/mapMessages';
 import { mapFeatureSchema, mapFileSchema, mapLinkSchema } from '../shared/mapSchema';
 import type { MapPattern } from '../shared/mapModel';
@@ -202,18 +202,20 @@ export function provideDocumentLinks(ctx: ServerContext, params: DocumentLinkPar
   const document = ctx.documents.get(params.textDocument.uri);
   const located = ctx.workspace.folderForUri(params.textDocument.uri);
   if (!document || !located || !isMapFileName(located.absPath)) return [];
-  const link = contextLink(document, located.absPath);
+  const link = contextLink(document, located.absPath, located.folder.root);
   return link ? [link] : [];
 }
 
-function contextLink(document: TextDocument, mapFile: string): DocumentLink | undefined {
+function contextLink(document: TextDocument, mapFile: string, root: string): DocumentLink | undefined {
   const lines = document.getText().split(/\r?\n/);
   const pattern = mapFile.endsWith('.json') ? /("context"\s*:\s*")([^"]+)"/ : /^(context:[ \t]*["']?)([^"'#\r\n]*?)["']?[ \t]*(#.*)?$/;
   for (const [index, text] of lines.entries()) {
     const match = pattern.exec(text);
     if (!match || match[2].trim() === '') continue;
-    const target = path.resolve(path.dirname(mapFile), match[2].trim());
-    if (!fs.existsSync(target)) return undefined;
+    // Only a file the map may read is linked: not one outside the workspace, a FIFO or a device.
+    const verdict = inspectContextFile(path.resolve(path.dirname(mapFile), match[2].trim()), root);
+    if (!('file' in verdict)) return undefined;
+    const target = verdict.file;
     const start = (match.index ?? 0) + match[1].length;
     return {
       range: { start: { line: index, character: start }, end: { line: index, character: start + match[2].length } },

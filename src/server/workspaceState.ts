@@ -2,7 +2,6 @@
 // disk), the map in force (the last good one while the current text has errors), the folder's file list and the
 // coverage of that list. Reloaded on map-file changes; an edit of an open map document takes a faster path that
 // reparses only that file and leaves coverage for when typing pauses.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseMapFile, MAP_FILE_NAMES, type ParsedMapFile } from '../map/mapFile';
 import { compileWorkspaceMap, loadWorkspaceMap } from '../map/workspaceMap';
@@ -112,10 +111,9 @@ export class FolderState {
     const loaded = await loadWorkspaceMap(this.root, { files: this.files });
     if (generation !== this.generation) return false;
 
-    const fileExists = (p: string) => openText(p) !== undefined || fs.existsSync(p);
     const parsed = loaded.parsed.map((p) => {
       const text = openText(p.file);
-      return text === undefined ? p : parseMapFile(p.file, text, { fileExists });
+      return text === undefined ? p : parseMapFile(p.file, text, { root: this.root });
     });
     const parsedFiles = new Set(parsed.map((p) => p.file));
     // loadWorkspaceMap's problems for files it could not parse stay; parse and compile problems are recomputed from
@@ -130,12 +128,11 @@ export class FolderState {
    * recompiles. Coverage is left to `refreshCoverage`; until then the warnings that still hold are kept. Returns
    * false when `file` is not one of the map files in use (a new map file): the caller reloads the maps instead.
    */
-  editMap(file: string, text: string, openText: OpenText): boolean {
+  editMap(file: string, text: string): boolean {
     const index = this.parsed.findIndex((p) => p.file === file);
     if (index < 0) return false;
-    const fileExists = (p: string) => openText(p) !== undefined || fs.existsSync(p);
     const parsed = [...this.parsed];
-    parsed[index] = parseMapFile(file, text, { fileExists });
+    parsed[index] = parseMapFile(file, text, { root: this.root });
     this.apply(parsed);
     return true;
   }

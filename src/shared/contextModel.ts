@@ -59,7 +59,7 @@ export interface ContextServiceOptions {
   cacheDir?: string;
   /** Entries older than this are refreshed in the background (stale-while-revalidate). */
   ttlMs: number;
-  /** Connect, headers and body timeout for each HTTP request. */
+  /** How long one HTTP request may take, from connecting to the last byte. */
   requestTimeoutMs: number;
   /** Responses larger than this fail with an error naming the endpoint (the setting's default is 5 MB). */
   maxResponseBytes: number;

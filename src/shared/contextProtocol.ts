@@ -7,6 +7,8 @@
  * {@link parseFeatureListResponse}, which keep every valid item and drop an invalid one alone, with a warning.
  */
 import { z } from 'zod';
+import { boundFeatureContext, TEXT_LIMITS } from './contextBounds';
+import { displayText } from './safeText';
 
 /** The protocol version this build speaks. */
 export const PROTOCOL_VERSION = 1;
@@ -227,7 +229,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  if (typeof value === 'string') return `"${displayText(value, 41)}"`;
   return typeof value === 'object' ? 'an object' : String(value);
 }
 
@@ -310,14 +312,16 @@ export function parseContextResponse(json: unknown, where: DocumentLocation): Pa
           return;
         }
         const issue = describeIssue(parsed.error);
-        const itemId = isRecord(item) && typeof item.id === 'string' ? ` (id "${item.id}")` : '';
+        const itemId = isRecord(item) && typeof item.id === 'string' ? ` (id "${displayText(item.id, 60)}")` : '';
         warnings.push(
           `${locate(where, [...featurePath, key, itemIndex, ...issue.path])}: feature "${id.data}" ${key}[${itemIndex}]${itemId} ${issue.text}; item dropped`,
         );
       });
       (feature as Record<ItemField, unknown[]>)[key] = kept;
     }
-    features.push(feature);
+    features.push(
+      boundFeatureContext(feature, (path, message) => warnings.push(`${locate(where, [...featurePath, ...path])}: feature "${id.data}" field "${formatPath(path)}": ${message}`)),
+    );
   });
   return { ok: true, value: { version: PROTOCOL_VERSION, features }, warnings };
 }
@@ -338,7 +342,10 @@ export function parseFeatureListResponse(json: unknown, where: DocumentLocation)
     }
     if (seen.has(parsed.data.id)) return;
     seen.add(parsed.data.id);
-    features.push(parsed.data);
+    const entry: FeatureListEntry = { id: parsed.data.id };
+    if (parsed.data.name !== undefined) entry.name = displayText(parsed.data.name, TEXT_LIMITS.name);
+    if (parsed.data.updatedAt !== undefined) entry.updatedAt = displayText(parsed.data.updatedAt, TEXT_LIMITS.date);
+    features.push(entry);
   });
   return { ok: true, value: { version: PROTOCOL_VERSION, features }, warnings };
 }
@@ -346,5 +353,5 @@ export function parseFeatureListResponse(json: unknown, where: DocumentLocation)
 /** The `error.message` of an error body, when the body has that shape. */
 export function parseErrorMessage(json: unknown): string | undefined {
   const parsed = errorResponseSchema.safeParse(json);
-  return parsed.success ? parsed.data.error.message : undefined;
+  return parsed.success ? displayText(parsed.data.error.message, 200) : undefined;
 }

@@ -6,6 +6,7 @@
  * No `vscode` import here.
  */
 import { z } from 'zod';
+import { neutralizeText } from './safeText';
 
 /** The only map format version this build reads. */
 export const MAP_FORMAT_VERSION = 1;
@@ -33,8 +34,11 @@ export function patternSyntaxProblem(pattern: string): string | undefined {
     return `"!" negation is not supported; to leave "${pattern.slice(1)}" out of a feature, list it under that feature's "exclude"`;
   }
   if (pattern !== pattern.trim()) return `pattern "${pattern}" has spaces at its start or end; remove them`;
+  // Control characters, and bidi formatting characters that would make the pattern display as another path.
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(pattern)) return `pattern ${JSON.stringify(pattern)} contains a control character; remove it`;
+  if (/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(pattern)) {
+    return `pattern ${JSON.stringify(neutralizeText(pattern))} contains a control character or a bidirectional formatting character (shown as \ufffd); remove it`;
+  }
   if (pattern.includes('\\')) {
     return `pattern "${pattern}" contains "\\"; separate folders with "/" (escapes are not supported)`;
   }

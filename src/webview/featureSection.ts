@@ -3,6 +3,7 @@
 import type { ChangeView, FeatureView, LinkView, ProblemSort, ProblemView, QuoteView, UsageView, WebviewMessage } from '../shared/webviewProtocol';
 import { openProblemsText, problemCountText } from '../shared/displayFormat';
 import { h, type Child } from './dom';
+import { expandableText } from './longText';
 import { filterQuotes, PROBLEM_SORT_LABELS, sortProblems } from './order';
 import { sparkline } from './sparkline';
 
@@ -105,7 +106,7 @@ function problemItem(host: FeatureSectionHost, featureId: string, problem: Probl
       h('span', { className: 'problem-title' }, title),
     ),
     h('div', { className: 'facts' }, ...facts),
-    problem.detail ? h('p', { className: 'problem-detail' }, problem.detail) : null,
+    problem.detail ? h('p', { className: 'problem-detail' }, ...expandableText(problem.detail)) : null,
   );
 }
 
@@ -114,7 +115,7 @@ export function quoteFigure(post: (message: WebviewMessage) => void, quote: Quot
   return h(
     'figure',
     {},
-    h('blockquote', {}, quote.text),
+    h('blockquote', {}, ...expandableText(quote.text)),
     h(
       'figcaption',
       {},
@@ -189,7 +190,7 @@ function featureBody(host: FeatureSectionHost, feature: FeatureView): Child[] {
   );
   return [
     owners,
-    feature.why ? h('p', { className: 'why', testId: 'feature-why' }, feature.why) : null,
+    feature.why ? h('p', { className: 'why', testId: 'feature-why' }, ...expandableText(feature.why)) : null,
     h('p', { className: 'why-mapped muted' }, 'In this feature because of ', whyMapped),
     feature.hasData ? null : h('p', { className: 'no-data', testId: 'feature-no-data', attrs: { role: 'note' } }, feature.noDataReason ?? 'No customer context for this feature.'),
     feature.usage.length > 0 ? section(feature.id, 'usage', 'Usage', undefined, h('ul', { className: 'metrics' }, ...feature.usage.map(usageItem))) : null,

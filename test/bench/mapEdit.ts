@@ -58,7 +58,7 @@ export async function benchMapEdit(paths: readonly string[], text: string): Prom
     for (let i = EDITS; i < 2 * EDITS; i++) {
       open = edited(i);
       let start = process.hrtime.bigint();
-      if (!folder.editMap(mapFile, open, openText)) throw new Error('the edit path did not take the edit');
+      if (!folder.editMap(mapFile, open)) throw new Error('the edit path did not take the edit');
       edit.push(ms(start));
       if (folder.usingLastGood || folder.problems.get(mapFile)?.some((p) => p.severity === 'error')) throw new Error('the edited map has errors');
       // Between slices the server reads its next messages: the longest stretch without such a break is the worst
@@ -83,7 +83,7 @@ export async function benchMapEdit(paths: readonly string[], text: string): Prom
     const reused: number[] = [];
     for (let i = 0; i < EDITS; i++) {
       open = `# note ${i}\n${edited(2 * EDITS - 1)}`;
-      if (!folder.editMap(mapFile, open, openText)) throw new Error('the edit path did not take the edit');
+      if (!folder.editMap(mapFile, open)) throw new Error('the edit path did not take the edit');
       const start = process.hrtime.bigint();
       await folder.refreshCoverage();
       reused.push(ms(start));

@@ -212,8 +212,8 @@ describe('context http client', () => {
   });
 
   it('knows loopback hosts and parses Retry-After', () => {
-    for (const host of ['localhost', '127.0.0.1', '127.8.9.10', '[::1]', 'api.localhost']) assert.equal(isLoopbackHost(host), true, host);
-    for (const host of ['example.com', '10.0.0.1', '192.0.2.2', 'localhost.example.com', '[::2]']) assert.equal(isLoopbackHost(host), false, host);
+    for (const host of ['localhost', '127.0.0.1', '127.8.9.10', '[::1]']) assert.equal(isLoopbackHost(host), true, host);
+    for (const host of ['example.com', '10.0.0.1', '192.0.2.2', 'localhost.example.com', '[::2]', 'api.localhost']) assert.equal(isLoopbackHost(host), false, host);
     assert.equal(transportAllowsToken(new URL('https://example.com')), true);
     assert.equal(transportAllowsToken(new URL('http://example.com')), false);
     assert.equal(transportAllowsToken(new URL('http://127.0.0.1:9')), true);

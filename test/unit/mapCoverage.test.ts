@@ -7,7 +7,7 @@ import { compileWorkspaceMap } from '../../src/map/workspaceMap';
 const ROOT = path.resolve('/repo');
 
 function coverageOf(text: string, files: string[]) {
-  const parsed = parseMapFile(path.join(ROOT, '.customer-lens.yml'), text, { fileExists: () => true });
+  const parsed = parseMapFile(path.join(ROOT, '.customer-lens.yml'), text, { checkContextFile: (file: string) => ({ file }) });
   assert.deepEqual(parsed.problems, []);
   const { map } = compileWorkspaceMap(ROOT, [parsed]);
   return { map, report: computeCoverage(map, files) };
@@ -85,7 +85,7 @@ describe('coverage', () => {
   });
 
   it('counts the map files and their context file as covered (ignored), not unmapped', () => {
-    const parsed = parseMapFile(path.join(ROOT, '.customer-lens.yml'), 'version: 1\ncontext: ./ctx/customer-context.json\nfeatures:\n  - id: a\n    paths: [/src/]\n', { fileExists: () => true });
+    const parsed = parseMapFile(path.join(ROOT, '.customer-lens.yml'), 'version: 1\ncontext: ./ctx/customer-context.json\nfeatures:\n  - id: a\n    paths: [/src/]\n', { checkContextFile: (file) => ({ file }) });
     const nested = parseMapFile(path.join(ROOT, 'pkg', '.customer-lens.yml'), 'version: 1\nfeatures: []\n');
     const { map: own } = compileWorkspaceMap(ROOT, [parsed, nested]);
     const r = computeCoverage(own, ['.customer-lens.yml', 'ctx/customer-context.json', 'pkg/.customer-lens.yml', 'pkg/other.yml', 'src/a.ts']);

@@ -47,7 +47,7 @@ function added(before: string, after: string): string[] {
 }
 
 function patternsOf(text: string, file: string, id: string): string[] {
-  const parsed = parseMapFile(file, text, { fileExists: () => true });
+  const parsed = parseMapFile(file, text, { checkContextFile: (file: string) => ({ file }) });
   assert.deepEqual(parsed.problems, []);
   return parsed.features.find((f) => f.id === id)?.paths.map((p) => p.pattern) ?? [];
 }

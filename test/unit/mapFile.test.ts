@@ -4,7 +4,7 @@ import { MAP_FILE_NAMES, parseMapFile, type ParsedMapFile } from '../../src/map/
 import type { MapProblem } from '../../src/shared/mapModel';
 
 const FILE = path.resolve('/repo/.customer-lens.yml');
-const noContextCheck = { fileExists: () => true };
+const noContextCheck = { checkContextFile: (file: string) => ({ file }) };
 
 function parse(text: string, file = FILE): ParsedMapFile {
   return parseMapFile(file, text, noContextCheck);
@@ -194,7 +194,7 @@ describe('map file parsing and validation', () => {
     });
 
     it('a context file that does not exist, with the path it looked for', () => {
-      const result = parseMapFile(FILE, 'version: 1\ncontext: ./missing.json\n', { fileExists: (p) => p !== path.resolve('/repo/missing.json') });
+      const result = parseMapFile(FILE, 'version: 1\ncontext: ./missing.json\n');
       const problem = only(result);
       assert.equal(problem.code, 'missing-context-file');
       at(problem, 2, 10);

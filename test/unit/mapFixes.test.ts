@@ -28,7 +28,7 @@ function apply(text: string, edits: readonly MapEdit[], json = false): string {
 }
 
 function onlyProblem(text: string, code: string): MapProblem {
-  const problems = parseMapFile(FILE, text, { fileExists: () => true }).problems.filter((p) => p.code === code);
+  const problems = parseMapFile(FILE, text, { checkContextFile: (file) => ({ file }) }).problems.filter((p) => p.code === code);
   assert.equal(problems.length, 1, JSON.stringify(problems));
   return problems[0];
 }
@@ -38,7 +38,7 @@ function fixOnce(text: string, code: string): { fixed: string; title: string } {
   assert.equal(problem.fixes?.length, 1, `${problem.message} has no fix`);
   const fix = problem.fixes[0];
   const fixed = apply(text, fix.edits);
-  assert.deepEqual(parseMapFile(FILE, fixed, { fileExists: () => true }).problems, [], fixed);
+  assert.deepEqual(parseMapFile(FILE, fixed, { checkContextFile: (file) => ({ file }) }).problems, [], fixed);
   return { fixed, title: fix.title };
 }
 

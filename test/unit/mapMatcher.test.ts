@@ -9,7 +9,7 @@ import type { MapFeature, MapPattern, WorkspaceMap } from '../../src/shared/mapM
 const ROOT = path.resolve('/repo');
 
 function mapOf(files: Record<string, string>): { map: WorkspaceMap; problems: string[] } {
-  const parsed = Object.entries(files).map(([relative, text]) => parseMapFile(path.join(ROOT, relative), text, { fileExists: () => true }));
+  const parsed = Object.entries(files).map(([relative, text]) => parseMapFile(path.join(ROOT, relative), text, { checkContextFile: (file: string) => ({ file }) }));
   for (const p of parsed) assert.deepEqual(p.problems, [], `${p.file} should be valid`);
   const { map, problems } = compileWorkspaceMap(ROOT, parsed);
   return { map, problems: problems.map((p) => `${path.relative(ROOT, p.file)}:${p.range.start.line}:${p.range.start.column} ${p.code} ${p.message}`) };
@@ -134,7 +134,7 @@ describe('workspace map: nested map files', () => {
   });
 
   it('refuses a map file outside the root', () => {
-    const outside = parseMapFile(path.resolve('/elsewhere/.customer-lens.yml'), 'version: 1\n', { fileExists: () => true });
+    const outside = parseMapFile(path.resolve('/elsewhere/.customer-lens.yml'), 'version: 1\n', { checkContextFile: (file: string) => ({ file }) });
     const { problems: found } = compileWorkspaceMap(ROOT, [outside]);
     assert.equal(found[0].code, 'outside-root');
   });

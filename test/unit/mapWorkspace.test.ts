@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { listWorkspaceFiles } from '../../src/map/workspaceFiles';
-import { loadWorkspaceMap, MAX_MAP_FILE_BYTES } from '../../src/map/workspaceMap';
+import { MAX_MAP_FILE_BYTES } from '../../src/map/mapFile';
+import { loadWorkspaceMap } from '../../src/map/workspaceMap';
 import { copyFixture, git, gitInit, tempDir, writeFiles } from './mapFixtures';
 
 const VALID = 'version: 1\nfeatures:\n  - id: a\n    paths: [/src/]\n';

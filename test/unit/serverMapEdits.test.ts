@@ -52,7 +52,7 @@ describe('editing an open map', function () {
       'src/old/a.ts',
       'docs/b.md',
     ];
-    const map = compileWorkspaceMap(root, [parseMapFile(path.join(root, '.customer-lens.yml'), text, { fileExists: () => true })]).map;
+    const map = compileWorkspaceMap(root, [parseMapFile(path.join(root, '.customer-lens.yml'), text, { checkContextFile: (file: string) => ({ file }) })]).map;
     const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
 
     it('adds up to the same report as one pass over every file, warnings included', async () => {
@@ -110,7 +110,7 @@ describe('editing an open map', function () {
       assert.deepEqual(folder.map!.explain('src/experimental/voiceSearch.ts').features, []);
 
       open = good.replace('/src/search/, /src/serch/]', '/src/search/, /src/serch/, /src/experimental/]');
-      assert.equal(folder.editMap(mapFile, open, openText), true);
+      assert.equal(folder.editMap(mapFile, open), true);
       assert.ok(folder.parsed.includes(nested), 'the nested map file was not parsed again');
       assert.deepEqual(folder.map!.explain('src/experimental/voiceSearch.ts').features.map((f) => f.featureId), ['search']);
       assert.equal(folder.coverageCurrent, false, 'coverage waits until typing pauses');
@@ -125,7 +125,7 @@ describe('editing an open map', function () {
       const folder = await loaded();
       const before = folder.map;
       open = good.replace('    paths: [/src/search/, /src/serch/]', '    pahts: [/src/search/, /src/serch/]');
-      assert.equal(folder.editMap(mapFile, open, openText), true);
+      assert.equal(folder.editMap(mapFile, open), true);
       assert.equal(folder.map, before, 'the last good map stays in force');
       assert.equal(folder.usingLastGood, true);
       const line = open.split('\n').findIndex((l) => l.includes('pahts')) + 1;
@@ -137,7 +137,7 @@ describe('editing an open map', function () {
       assert.equal(await folder.refreshCoverage(), true, 'nothing to recompute: the map in force did not change');
 
       open = good;
-      assert.equal(folder.editMap(mapFile, open, openText), true);
+      assert.equal(folder.editMap(mapFile, open), true);
       assert.equal(folder.usingLastGood, false);
       assert.notEqual(folder.map, before);
     });
@@ -150,7 +150,7 @@ describe('editing an open map', function () {
 
       // Two lines more above it, and a new pattern that matches nothing either.
       open = `# edited\n# twice\n${good.replace('      - /src/onboarding/\n', '      - /src/onboarding/\n      - /src/onbaording/\n')}`;
-      assert.equal(folder.editMap(mapFile, open, openText), true);
+      assert.equal(folder.editMap(mapFile, open), true);
       assert.deepEqual(warnings(folder.problems, mapFile), [`${serchLine + 2}:${column} pattern "/src/serch/" of feature "search" matches no file; fix or remove it`]);
 
       assert.equal(await folder.refreshCoverage(), true);
@@ -173,7 +173,7 @@ describe('editing an open map', function () {
       const serchLine = good.split('\n').findIndex((l) => l.includes('/src/serch/')) + 1;
 
       open = `# renamed search\n\n${good.replace('    name: Search\n', '    name: Product search\n')}`;
-      folder.editMap(mapFile, open, openText);
+      folder.editMap(mapFile, open);
       const done = folder.refreshCoverage();
       assert.equal(folder.coverageCurrent, true, 'current at once: no pass over the 12,000 files');
       assert.equal(await done, true);
@@ -186,7 +186,7 @@ describe('editing an open map', function () {
 
       // A changed pattern needs the files matched again: that is not at once.
       open = open.replace('/src/serch/]', '/src/serch/, /src/generated/]');
-      folder.editMap(mapFile, open, openText);
+      folder.editMap(mapFile, open);
       const again = folder.refreshCoverage();
       assert.equal(folder.coverageCurrent, false);
       assert.equal(await again, true);
@@ -198,11 +198,11 @@ describe('editing an open map', function () {
       const many = Array.from({ length: 12_000 }, (_, i) => `src/generated/part${i % 40}/file${i}.ts`);
       const folder = await loaded(many);
       open = good.replace('/src/search/, /src/serch/]', '/src/search/, /src/serch/, /src/experimental/]');
-      folder.editMap(mapFile, open, openText);
+      folder.editMap(mapFile, open);
       const first = folder.refreshCoverage();
       assert.equal(folder.refreshCoverage(), first, 'one pass per map');
       open = good.replace('/src/search/, /src/serch/]', '/src/search/, /src/generated/]');
-      folder.editMap(mapFile, open, openText);
+      folder.editMap(mapFile, open);
       assert.equal(await first, false);
       assert.equal(folder.coverageCurrent, false);
       assert.equal(await folder.refreshCoverage(), true);

@@ -12,11 +12,11 @@ import * as esbuild from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { buildContextViewModel } from '../../src/client/sidebar/contextViewModel';
 import { exploreDetailView, exploreFeatureView, moduleView } from '../../src/client/sidebar/exploreViewModel';
-import { createNonce, webviewHtml } from '../../src/client/sidebar/webviewPage';
 import { parseContextResponse, type FeatureContext } from '../../src/shared/contextProtocol';
 import type { FeatureSummary, FileContextResult } from '../../src/shared/lspProtocol';
 import type { ContextViewModel, ExploreViewModel, HostMessage, WebviewKind, WebviewMessage } from '../../src/shared/webviewProtocol';
 import { launchChromium } from '../harness/browser';
+import { pageWithStandIn } from './support/sidebarPage';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const STOREFRONT = path.join(REPO, 'test', 'fixtures', 'storefront');
@@ -55,29 +55,6 @@ function checkoutAnswer(context: FeatureContext = fixtureContext('checkout')): F
   };
 }
 
-/** The page under test: the production HTML, plus a nonce'd stand-in for `acquireVsCodeApi`. */
-function page(kind: WebviewKind, origin: string): string {
-  const nonce = createNonce();
-  const html = webviewHtml(kind, origin, `${origin}/sidebar.js`, `${origin}/sidebar.css`, nonce);
-  const standIn = `<script nonce="${nonce}">
-    window.__sent = []; window.__violations = []; window.__state = undefined; window.__frameOpened = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
-    // What VS Code's webview frame does (pre/index.html, handleInnerClick): every click on an <a href> that reaches the
-    // window is opened by the workbench too, whether or not the page called preventDefault.
-    window.addEventListener('click', (e) => {
-      for (const node of e.composedPath()) {
-        if (node.tagName && node.tagName.toLowerCase() === 'a' && node.href) { window.__frameOpened.push(node.href); e.preventDefault(); return; }
-      }
-    });
-    window.acquireVsCodeApi = () => ({
-      postMessage: (m) => window.__sent.push(m),
-      getState: () => window.__state,
-      setState: (s) => { window.__state = s; },
-    });
-  </script>`;
-  return html.replace('<script ', `${standIn}\n<script `);
-}
-
 describe('sidebar webview in Chromium', function () {
   this.timeout(60_000);
   let browser: Browser;
@@ -100,7 +77,7 @@ describe('sidebar webview in Chromium', function () {
         return;
       }
       const kind = url.searchParams.get('view') === 'explore' ? 'explore' : 'context';
-      res.writeHead(200, { 'content-type': 'text/html' }).end(page(kind, origin));
+      res.writeHead(200, { 'content-type': 'text/html' }).end(pageWithStandIn(kind, origin));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

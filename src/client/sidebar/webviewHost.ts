@@ -9,6 +9,7 @@ import {
   type WebviewKind,
   type WebviewMessage,
 } from '../../shared/webviewProtocol';
+import { neutralizeStrings } from '../../shared/safeText';
 import { createNonce, webviewHtml } from './webviewPage';
 
 /** The model type each webview draws. */
@@ -92,7 +93,9 @@ export class SidebarWebview<K extends WebviewKind> implements vscode.Disposable 
 
   /** Sends a new model; a hidden or not yet loaded webview gets it when it says it is ready. */
   post(model: ViewModels[K]): void {
-    this.latest = { seq: ++this.seq, model };
+    // Models are built from the map, the context source and file names: no string reaches the page with characters
+    // that reorder or hide text, whichever path it took.
+    this.latest = { seq: ++this.seq, model: neutralizeStrings(model) };
     this.send();
   }
 

@@ -2,6 +2,7 @@
 // bad JSON, oversized or invalid bodies, redirects, dropped connections. It records every request it receives, so
 // tests count requests and inspect headers on the server side.
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -80,6 +81,26 @@ export class FaultServer {
   received(count: number): Promise<void> {
     if (this.requests.length >= count) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ count, resolve }));
+  }
+
+  /** Stops listening and drops every connection: requests are refused until {@link listenAgain}. */
+  async stopListening(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  /** Listens again on the same address and port. */
+  async listenAgain(): Promise<void> {
+    const url = new URL(this.url);
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(Number(url.port), url.hostname.replace(/^\[|\]$/g, ''), () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
   }
 
   async close(): Promise<void> {
@@ -168,6 +189,46 @@ export const behaviours = {
       const timer = setTimeout(() => res.end(']}'), ms);
       res.on('close', () => clearTimeout(timer));
     },
+
+  /**
+   * Headers, then one byte of a valid answer every `intervalMs`: each byte comes well within any body timeout, so only
+   * a deadline for the whole request ends it. Stops when the client goes away.
+   */
+  drip:
+    (intervalMs: number): Behaviour =>
+    (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const body = `{"version": 1, "features": [${' '.repeat(1_000_000)}]}`;
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent >= body.length) {
+          clearInterval(timer);
+          res.end();
+          return;
+        }
+        res.write(body[sent++]);
+      }, intervalMs);
+      res.on('close', () => clearInterval(timer));
+    },
+
+  /**
+   * A 200 whose body is `Content-Encoding: gzip` and inflates to `inflatedBytes` of JSON whitespace (sent although
+   * the client never asked for gzip). Only a client that inflates bodies would see more than a few KB.
+   */
+  gzipBomb: (inflatedBytes: number): Behaviour => {
+    const bomb = gzipSync(Buffer.concat([Buffer.from('{"version": 1, "features": ['), Buffer.alloc(inflatedBytes, 0x20), Buffer.from(']}')]), { level: 9 });
+    return (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(bomb.length) });
+      res.end(bomb);
+    };
+  },
+
+  /** A 200 HTML page, as a captive portal or a misconfigured proxy sends. */
+  htmlPage: ((_req, res) => {
+    const body = '<!doctype html><html><body><h1>Sign in to the Wi-Fi</h1><script>location="http://portal.invalid"</script></body></html>';
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) });
+    res.end(body);
+  }) as Behaviour,
 
   /** A 200 that is not JSON. */
   badJson: ((_req, res) => {

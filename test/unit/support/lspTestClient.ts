@@ -37,8 +37,11 @@ export interface StartOptions {
   initializationOptions?: unknown;
   /** Answers `workspace/configuration` items; absent: the client says it cannot answer it. */
   configuration?: (item: { scopeUri?: string; section?: string }) => unknown;
-  /** `server`: the server entry (src/server/main.ts); `cli`: `customer-lens lsp --stdio`. */
-  entry?: 'server' | 'cli';
+  /**
+   * `server`: the server entry (src/server/main.ts); `cli`: `customer-lens lsp --stdio`; `dist`: the bundle that ships
+   * (dist/server/server.js, built beforehand).
+   */
+  entry?: 'server' | 'cli' | 'dist';
   clientName?: string;
   /** Whether the client offers `workspace/didChangeWatchedFiles` (default true, as VS Code does). */
   watchesFiles?: boolean;
@@ -69,11 +72,23 @@ export class TestLspClient {
     readonly stderr: string[],
   ) {}
 
+  /** The server's process id. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** True while the server process runs. */
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   static async start(options: StartOptions): Promise<TestLspClient> {
     const args =
-      options.entry === 'cli'
-        ? ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'customerLens.ts'), 'lsp', '--stdio']
-        : ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'server', 'main.ts'), '--stdio'];
+      options.entry === 'dist'
+        ? [path.join(REPO_ROOT, 'dist', 'server', 'server.js'), '--stdio']
+        : options.entry === 'cli'
+          ? ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'customerLens.ts'), 'lsp', '--stdio']
+          : ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'server', 'main.ts'), '--stdio'];
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     const stderr: string[] = [];
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
@@ -214,8 +229,12 @@ export class TestLspClient {
 
   async stop(): Promise<void> {
     try {
-      await this.connection.sendRequest('shutdown');
-      await this.connection.sendNotification('exit');
+      // A server stuck in a loop never answers; the kill below makes sure it goes.
+      const answered = await Promise.race([
+        this.connection.sendRequest('shutdown').then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000).unref()),
+      ]);
+      if (answered) await this.connection.sendNotification('exit');
     } catch {
       // The server may be gone already; the kill below makes sure.
     }
