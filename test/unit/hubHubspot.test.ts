@@ -121,8 +121,12 @@ describe('hubspot connector (fake HubSpot CRM API on 127.0.0.1)', function () {
   });
 
   it('lists companies 100 a page with the configured properties and the token, then archived ones', async () => {
+    ctx.fake.edit('105', { arr: '12k' }, BASE_TIME);
     const outcome = await syncSource(ctx.source, ctx.env, { force: true });
     assert.equal(outcome.status, 'ok', JSON.stringify(outcome));
+    // An amount HubSpot users typed as text: the company stays an account, without ARR, and the warning says where.
+    assert.deepEqual(outcome.status === 'ok' ? outcome.warnings : [], [`${ctx.fake.url}/crm/v3/objects/companies company 105: property "arr" is "12k", not an amount; ARR left out`]);
+    assert.equal((await ctx.accounts()).get('105')!.arr, undefined);
     assert.deepEqual(ctx.fake.requests.map((r) => [r.method, new URL(r.url, 'http://x').searchParams.get('archived')]), [['GET', 'false'], ['GET', 'false'], ['GET', 'false'], ['GET', 'true']]);
     assert.ok(ctx.fake.requests.every((r) => r.authorized));
     const first = new URL(ctx.fake.requests[0]!.url, 'http://x');
