@@ -100,8 +100,8 @@ export const hubspotConnector: ConnectorDefinition<HubspotOptions> = {
     const auth = { header: `Bearer ${token}`, origin: new URL(base).origin };
     const properties = [...new Set(['name', 'domain', 'hs_lastmodifieddate', options.arrProperty, ...(options.segmentProperty ? [options.segmentProperty] : []), ...Object.values(options.externalIds ?? {})])];
 
-    /** The account record of a company, or a warning saying why it is skipped. */
-    const account = (company: Company, where: string, warnings: string[]): AccountRecord | undefined => {
+    /** The account record of a company; a property that cannot be read is left out with a warning saying where. */
+    const account = (company: Company, where: string, warnings: string[]): AccountRecord => {
       const p = company.properties;
       const rawArr = p[options.arrProperty]?.trim();
       let arr: number | undefined;
@@ -142,8 +142,7 @@ export const hubspotConnector: ConnectorDefinition<HubspotOptions> = {
           page.warnings!.push(`${where} results[${i}]: field "${issue?.path.join('.')}": ${issue?.message}; skipped`);
           return;
         }
-        const record = account(parsed.data, where, page.warnings!);
-        if (record) page.records.push({ record, raw });
+        page.records.push({ record: account(parsed.data, where, page.warnings!), raw });
         newest = Math.max(newest, timeOf(parsed.data.properties.hs_lastmodifieddate) ?? timeOf(parsed.data.updatedAt) ?? 0);
       });
       return { page, newest };
