@@ -57,14 +57,14 @@ const bundles = [
     plugins: [mcpShims],
   },
   {
-    // The hub: its own bundle, loaded by the CLI's `hub` command only. The database engines stay runtime
-    // dependencies (PGlite ships WebAssembly and data files beside its code), so they are external here; nothing of
-    // the hub is imported by the extension or the language server.
+    // The hub: its own bundle, loaded by the CLI's `hub` command only. The database engines and vendor SDKs stay
+    // runtime dependencies (PGlite ships WebAssembly and data files beside its code; an SDK is updated on its own),
+    // so they are external here; nothing of the hub is imported by the extension or the language server.
     ...nodeDefaults,
     entryPoints: ['src/hub/hubCli.ts'],
     outfile: 'dist/hub/hub.js',
     // Vendor SDKs are runtime dependencies too, loaded from node_modules by the connectors that use them.
-    external: ['@electric-sql/pglite', 'pg', 'pg-native', '@linear/sdk', 'intercom-client'],
+    external: ['@electric-sql/pglite', 'pg', 'pg-native', '@linear/sdk', 'intercom-client', 'stripe'],
   },
   {
     bundle: true,

@@ -10,7 +10,7 @@ import { writeFiles } from './support/hubRun';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '..', '..');
-const HUB_MARKERS = /@electric-sql\/pglite|jsonb_to_recordset|hub_records/;
+const HUB_MARKERS = /@electric-sql\/pglite|jsonb_to_recordset|hub_records|stripe-node|api\.stripe\.com|us\.posthog\.com|api\.hubapi\.com/;
 
 describe('hub packaging', function () {
   this.timeout(600_000);
@@ -28,13 +28,16 @@ describe('hub packaging', function () {
     // The engines stay runtime dependencies, loaded from node_modules, not bundled.
     assert.match(hub, /(require|import)\("@electric-sql\/pglite"\)/);
     assert.match(hub, /(require|import)\("pg"\)/);
+    // So do the vendors' SDKs.
+    assert.match(hub, /(require|import)\("stripe"\)/);
+    assert.doesNotMatch(hub, /stripe-node/, 'the stripe SDK is bundled into the hub');
   });
 
   it('leaves dist/hub and every dependency out of the .vsix', async () => {
     const { stdout } = await run(path.join(repoRoot, 'node_modules/.bin/vsce'), ['ls', '--no-dependencies'], { cwd: repoRoot });
     const files = stdout.split('\n').filter((line) => line.trim() !== '');
     assert.ok(files.includes('dist/client/extension.js'), stdout);
-    assert.deepEqual(files.filter((f) => f.startsWith('dist/hub') || f.includes('node_modules') || /pglite|\.wasm$/.test(f)), []);
+    assert.deepEqual(files.filter((f) => f.startsWith('dist/hub') || f.includes('node_modules') || /pglite|stripe|\.wasm$/.test(f)), []);
   });
 
   it('runs `customer-lens hub` from the built CLI by loading the hub bundle', async () => {

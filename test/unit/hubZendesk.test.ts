@@ -240,7 +240,7 @@ describe('zendesk connector options', () => {
     const options = zendeskOptionsSchema.parse({ subdomain: 'acme', email: EMAIL, token: { env: 'ZD_TOKEN' } });
     const urls: string[] = [];
     const http = { get: async (url: string) => (urls.push(url), Promise.reject(new Error('stop here'))) } as unknown as ConnectorHttp;
-    const context = { sourceId: 'support', configDir: '.', http, secret: () => TOKEN, signal: new AbortController().signal, log: () => undefined, now: Date.now };
+    const context = { sourceId: 'support', configDir: '.', http, secret: () => TOKEN, signal: new AbortController().signal, log: () => undefined, now: Date.now, features: [], periodDays: 28 };
     for (const stream of zendeskConnector.create(options, context)) {
       await assert.rejects(stream.read(undefined)[Symbol.asyncIterator]().next(), /stop here/);
     }

@@ -31,13 +31,15 @@
  * - Personal data is masked by the sync loop before anything is stored; a connector need not (and cannot forget to).
  *
  * ## Politeness: use `context.http`
- * {@link ConnectorContext.http} (`connectorHttp.ts`, on undici) is the only way a connector reaches the network. It
+ * {@link ConnectorContext.http} (`connectorHttp.ts`, on undici) is the only way a connector reaches the network,
+ * including through a vendor's SDK (give the SDK an HTTP client that calls `context.http`, as `stripe.ts` does). It
  * spends the source's request budget (config `budget:`, default {@link ConnectorDefinition.defaultBudget}: set it to
  * the vendor's documented limit), honours `429`/`503` and rate-limited `403` with `Retry-After` or
  * `X-RateLimit-Reset`, backs off on network errors and 5xx, makes conditional requests (`etag` in → `notModified`
  * out), follows `Link: rel="next"`, caps response sizes and times out. A wait longer than the sync may take throws
  * {@link RateLimitedError}: the loop then stops the source, keeps what was committed, and schedules the next run
- * for when the vendor said to come back.
+ * for when the vendor said to come back. `get` is for reads; `query` POSTs only read-only queries (GraphQL, a search,
+ * a SQL query) that are safe to repeat, since it retries them like a GET. A connector never writes to a vendor.
  *
  * ## Accounts across sources
  * Tickets and quotes refer to an account with an {@link AccountRef} (`key`, `domain`, `externalIds`); account
@@ -63,7 +65,8 @@ import type { ConnectorHttp } from './connectorHttp';
 export type { AccountRef } from '../records';
 
 /** JSON a cursor may hold. */
-export type Cursor = { [key: string]: string | number | boolean | null | undefined | Cursor | Cursor[] };
+export type Cursor = { [key: string]: CursorValue };
+export type CursorValue = string | number | boolean | null | undefined | Cursor | CursorValue[];
 
 /** One page of a stream: records and the cursor that is true once they are stored. */
 export interface StreamPage {
@@ -99,6 +102,15 @@ export interface ConnectorContext {
   http: ConnectorHttp;
   /** Reads an `{ env: NAME }` credential; undefined when the variable is unset or empty. */
   secret(ref: { env: string } | undefined): string | undefined;
+  /**
+   * The features of the config (and its maps): their tags and analytics `events`. An analytics connector reads the
+   * events listed here; most connectors need nothing of it.
+   */
+  features: ReadonlyArray<{ id: string; tags: readonly string[]; events: readonly string[] }>;
+  /** The trend period in days: figures compare the last `periodDays` with the ones before, so history reaches back twice that. */
+  periodDays: number;
+  /** The config's `asOf` (epoch ms) when figures are computed as of a fixed day rather than today. */
+  asOf?: number;
   /** Aborted when the hub stops: stop between pages. */
   signal: AbortSignal;
   log(line: string): void;

@@ -7,6 +7,9 @@ import { githubIssuesConnector } from './githubIssues';
 import { intercomConnector } from './intercom';
 import { linearConnector } from './linear';
 import { zendeskConnector } from './zendesk';
+import { hubspotConnector } from './hubspot';
+import { posthogConnector } from './posthog';
+import { stripeConnector } from './stripe';
 
 export const connectors: readonly ConnectorDefinition<never>[] = [
   csvTicketsConnector,
@@ -16,6 +19,9 @@ export const connectors: readonly ConnectorDefinition<never>[] = [
   zendeskConnector,
   intercomConnector,
   linearConnector,
+  posthogConnector,
+  stripeConnector,
+  hubspotConnector,
 ] as unknown as ConnectorDefinition<never>[];
 
 export function connectorFor(kind: string): ConnectorDefinition<unknown> | undefined {
