@@ -6,7 +6,7 @@
 import type { Freshness } from '../shared/contextModel';
 import type { FeatureContext, Link, Problem, Quote, UsageMetric } from '../shared/contextProtocol';
 import { arrCurrencies, countProblems, formatAge, formatArr, formatChange, formatCount, isOpenProblem, openProblemsText } from '../shared/displayFormat';
-import { code, formatDate, link, safeHttpsUrl, text } from './format';
+import { code, formatDate, link, safeHttpsUrl, text } from '../shared/markdownText';
 
 /** Why the card is about this feature: the file is mapped to it, or the cursor is on one of its anchors. */
 export type CardReason =

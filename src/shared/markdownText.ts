@@ -1,16 +1,22 @@
-// Turns untrusted context data into safe, short markdown and plain text for hovers and CodeLens titles.
-// Everything an endpoint or a context file sends goes through `text()` or `link()` before it reaches markdown.
+// Turns untrusted text (context data, repository text such as commit subjects) into safe, short markdown for hovers,
+// CodeLens titles and reports posted to code review. Everything remote goes through `text()` or `link()` first.
 
-/** Characters that mean something inline in CommonMark/GFM wherever they appear. */
-const INLINE_SPECIAL = /[\\`*_[\]<>&~|]/g;
+/** Characters that mean something inline in CommonMark/GFM wherever they appear (parentheses: marked reads a link inside a link label). */
+const INLINE_SPECIAL = /[\\`*_[\]()<>&~|]/g;
 /** What would start a block (heading, list, quote, rule) when a string opens a line. */
 const BLOCK_START = /^(#|>|=|\+|-)/;
 /** An ordered-list marker (`1.` or `1)`) opening a line: its punctuation is what needs the escape. */
 const ORDERED_START = /^(\d+)([.)])/;
 
-/** Collapses whitespace (so a remote string cannot start a new block) and cuts at `max` characters with "…". */
+/** Control and format characters (bidi overrides and isolates, zero-width characters): they could reorder what is shown. */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+
+/**
+ * Collapses whitespace (so a remote string cannot start a new block), removes control and bidi characters, and cuts
+ * at `max` characters with "…".
+ */
 export function shorten(value: string, max: number): string {
-  const flat = value.replace(/\s+/g, ' ').trim();
+  const flat = value.replace(/\s+/g, ' ').replace(UNPRINTABLE, '').trim();
   if (flat.length <= max) return flat;
   const cut = flat.slice(0, Math.max(1, max - 1));
   // End on a whole word when one ends close enough to the limit.
