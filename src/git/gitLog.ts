@@ -125,7 +125,7 @@ export async function readHistory(root: string, bounds: HistoryBounds): Promise<
   if (!head) throw new GitError(`${root} is not in a git repository with commits`, 'failed');
   const prefix = await prefixOf(root, bounds);
   const since = Math.floor(bounds.since / 1000);
-  const args = ['log', '-z', '--name-only', '--relative', '--parents', '--no-renames', FORMAT, `--since=@${since}`, `--max-count=${bounds.maxCommits}`, head];
+  const args = ['log', '-z', '--name-only', '--relative', '--parents', '--no-renames', FORMAT, ...(since > 0 ? [`--since=@${since}`] : []), `--max-count=${bounds.maxCommits}`, head];
   // At the top of the repository every commit touches the folder: no pathspec, so no history simplification either.
   if (prefix) args.push('--', '.');
   const [log, tagOutput] = await Promise.all([
