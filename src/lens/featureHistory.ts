@@ -107,8 +107,10 @@ export class FolderHistory {
     this.checkedAt = this.now();
     this.reading = this.readFor(map)
       .catch((error: unknown) => {
-        this.unavailable = error instanceof Error ? error.message : String(error);
-        this.deps.log?.warn(`git history unavailable root=${this.root} reason=${this.unavailable}`);
+        const reason = error instanceof Error ? error.message : String(error);
+        if (reason === this.unavailable) return;
+        this.unavailable = reason;
+        this.deps.log?.warn(`git history unavailable root=${this.root} reason=${reason}`);
         this.notify();
       })
       .finally(() => (this.reading = undefined));

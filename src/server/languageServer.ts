@@ -65,6 +65,7 @@ import {
 import { addToFeature, createMap, featureContext, featureFiles, listFeatures, unmappedFiles } from './requests';
 import { RootDiscovery } from './rootDiscovery';
 import { executeCommand, lensCommandFor, SERVER_COMMANDS } from './serverCommands';
+import { HistoryHub } from './historyHub';
 import { errorText, settingsOf, VIEW_BUDGET_MS, type ServerContext } from './serverContext';
 import { parseInitializationOptions, SettingsStore, TokenStore } from './settings';
 import { uriToPath } from './uris';
@@ -182,7 +183,8 @@ export function startLanguageServer(connection: Connection): void {
     );
     const tokens = new TokenStore(init, settings.trusted);
     const hub = new ContextHub({ cacheDir: init.cacheDir, tokens, log, onDidChange: (_folders, ids) => refreshViews(ids) });
-    ctx = { workspace, settings, tokens, hub, documents, init, log, now: Date.now };
+    const history = new HistoryHub({ log, onDidRead: () => refreshViews([]) });
+    ctx = { workspace, settings, tokens, hub, history, documents, init, log, now: Date.now };
     lifecycle.start(ctx);
 
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
@@ -223,6 +225,7 @@ export function startLanguageServer(connection: Connection): void {
           if (!folder) continue;
           diagnostics.clear(folder);
           ctx?.hub.removeFolder(folder.uri);
+          ctx?.history.removeFolder(folder.root);
         }
         for (const added of event.added) {
           const folder = workspace.add(added.uri);
@@ -344,6 +347,7 @@ export function startLanguageServer(connection: Connection): void {
     for (const timer of timers.values()) clearTimeout(timer);
     timers.clear();
     mapWatcher?.dispose();
+    ctx?.history.dispose();
     await ctx?.hub.dispose();
   });
 

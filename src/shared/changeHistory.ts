@@ -154,3 +154,27 @@ export function headlineFigures(figures: readonly BeforeAfterFigure[]): BeforeAf
   const picked = [usage, problem].filter((f): f is BeforeAfterFigure => f !== undefined);
   return picked.length === 2 ? picked : figures.slice(0, 2);
 }
+
+/** A feature the user changed lately ("Your recent changes"), with what its series did since. */
+export interface RecentChangeInfo {
+  featureId: string;
+  /** The feature's name from the map. */
+  name: string;
+  /** The user's latest commit to the feature. */
+  change: ChangeMarker;
+  /** How many of the user's commits touched it in the period. */
+  commits: number;
+  outcome: ChangeOutcome;
+}
+
+/** "Your recent changes" for a workspace folder: whose, over which period, and whether git could be read. */
+export interface RecentChangesInfo {
+  /** `no-email`: git has no `user.email` for this repository, so "yours" cannot be told. */
+  state: 'ready' | 'reading' | 'unavailable' | 'no-email';
+  /** The author e-mail the list is for (`git config user.email`). */
+  email?: string;
+  /** The period, in days (30). */
+  days: number;
+  changes: RecentChangeInfo[];
+  reason?: string;
+}

@@ -4,6 +4,7 @@
  * these too; uris are LSP document uris (`file:///…`). No `vscode` import here.
  */
 import { NotificationType, RequestType, RequestType0, type Range, type TextEdit } from 'vscode-languageserver-protocol';
+import type { FeatureHistoryInfo, RecentChangesInfo } from './changeHistory';
 import type { FeatureContext, Link, Problem, UsageMetric } from './contextProtocol';
 import type { Freshness } from './contextModel';
 
@@ -80,6 +81,8 @@ export interface FileFeature {
   links: Link[];
   /** Absent when the context source has no data for this feature. */
   context?: FeatureContext;
+  /** When its code changed (git) and what its usage and problems did since; absent outside a repository's folder. */
+  history?: FeatureHistoryInfo;
 }
 
 /** The state of the map for a workspace folder. */
@@ -109,6 +112,8 @@ export interface FileContextResult {
   /** Empty when the file is not mapped. */
   features: FileFeature[];
   freshness: Freshness;
+  /** The features the user changed in the folder lately, each with its before/after ("Your recent changes"). */
+  recentChanges?: RecentChangesInfo;
 }
 
 /**

@@ -11,23 +11,14 @@ import { outcomeSentence, type SentenceStyle } from '../../src/shared/changeHist
 import type { FeatureContext } from '../../src/shared/contextProtocol';
 import { code, text } from '../../src/shared/markdownText';
 import { plainText } from '../../src/shared/plainText';
-import { createRepo, TEST_MAP, type TestRepo } from './support/gitRepos';
+import { createRepo, dailySeries, TEST_MAP, type TestRepo } from './support/gitRepos';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const PLAIN: SentenceStyle = { text: plainText, code: (v) => v };
 const MARKDOWN: SentenceStyle = { text, code };
 
-/** Daily points from `from` to `to` (inclusive): `before` until the day before `change`, `after` from the day after. */
-function daily(from: string, to: string, change: string, before: number, after: number, onChangeDay = 1000) {
-  const points: { t: string; v: number }[] = [];
-  const changeDay = Date.parse(change);
-  for (let t = Date.parse(from); t <= Date.parse(to); t += DAY) {
-    const v = t < changeDay ? before : t === changeDay ? onChangeDay : after;
-    points.push({ t: new Date(t).toISOString(), v });
-  }
-  return points;
-}
+const daily = dailySeries;
 
 const CHECKOUT: FeatureContext = {
   id: 'checkout',

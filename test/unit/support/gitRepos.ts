@@ -71,3 +71,23 @@ export function createRepo(): TestRepo {
     },
   };
 }
+
+const DAY = 86_400_000;
+
+/** Daily points from `from` to `to` (inclusive): `before` until the day before `change`, `after` from the day after. */
+export function dailySeries(from: string, to: string, change: string, before: number, after: number, onChangeDay = 1000): { t: string; v: number }[] {
+  const points: { t: string; v: number }[] = [];
+  const changeDay = Date.parse(change);
+  for (let t = Date.parse(from); t <= Date.parse(to); t += DAY) {
+    points.push({ t: new Date(t).toISOString(), v: t < changeDay ? before : t === changeDay ? onChangeDay : after });
+  }
+  return points;
+}
+
+/** A folder holding a `git` that sleeps `seconds` before every `git log`, then runs the real one: a slow history read. */
+export function slowGitFolder(seconds: number): string {
+  const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'customer-lens-slow-git-'));
+  fs.writeFileSync(path.join(folder, 'git'), `#!/bin/sh\ncase " $* " in *" log "*) sleep ${seconds};; esac\nexec ${real} "$@"\n`, { mode: 0o755 });
+  return folder;
+}
