@@ -25,6 +25,7 @@ import {
   AgentToolRequest,
   CreateMapRequest,
   DidChangeContextNotification,
+  ImpactRequest,
   DidChangeMapNotification,
   DidChangeTokenNotification,
   ExplainRequest,
@@ -66,6 +67,7 @@ import { addToFeature, createMap, featureContext, featureFiles, listFeatures, un
 import { RootDiscovery } from './rootDiscovery';
 import { executeCommand, lensCommandFor, SERVER_COMMANDS } from './serverCommands';
 import { HistoryHub } from './historyHub';
+import { impactOfWorkingTree } from './impactRequest';
 import { errorText, settingsOf, VIEW_BUDGET_MS, type ServerContext } from './serverContext';
 import { parseInitializationOptions, SettingsStore, TokenStore } from './settings';
 import { uriToPath } from './uris';
@@ -323,6 +325,7 @@ export function startLanguageServer(connection: Connection): void {
     AgentInstructionsRequest.type,
     lifecycle.handle(AgentInstructionsRequest.method, agentInstructionsParams, (c, p) => writeAgentInstructions(c, p)),
   );
+  connection.onRequest(ImpactRequest.type, lifecycle.handle(ImpactRequest.method, noParams, (c) => impactOfWorkingTree(c)));
   connection.onRequest(CreateMapRequest.type, lifecycle.handle(CreateMapRequest.method, createMapParams, async (c, p) => {
     const result = await createMap(c, p);
     const root = uriToPath(p.workspaceFolderUri);

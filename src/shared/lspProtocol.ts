@@ -364,3 +364,24 @@ export namespace AgentInstructionsRequest {
   export const method = 'customerLens/writeAgentInstructions';
   export const type = new RequestType<AgentInstructionsParams, AgentInstructionsResult, void>(method);
 }
+
+/** The customer impact of the working tree: what `customer-lens impact` prints, as markdown. */
+export interface ImpactResult {
+  /** The report, ready to read or to post on a pull request (starts with the hidden `<!-- customer-lens-impact -->`). */
+  markdown: string;
+  /** How the change was named, e.g. `origin/HEAD and the working tree`. */
+  range: string;
+  /** Changed files and touched features, for a message when there is nothing to show. */
+  fileCount: number;
+  featureCount: number;
+}
+
+/**
+ * `customerLens/impact` (client → server): the features the working tree's changes touch (committed on the branch
+ * since it left the remote's default branch, staged, unstaged and untracked), with their customers. Fails with a
+ * message when no folder is in a git repository.
+ */
+export namespace ImpactRequest {
+  export const method = 'customerLens/impact';
+  export const type = new RequestType0<ImpactResult, void>(method);
+}
