@@ -45,6 +45,8 @@ export interface HistoryBounds extends GitRunOptions {
   since: number;
   /** At most this many commits. */
   maxCommits: number;
+  /** Lets other work run between slices of the parse (a language server answering hovers). */
+  pause?: () => Promise<void>;
 }
 
 const RECORD = '\x1e';
@@ -73,32 +75,58 @@ async function prefixOf(root: string, options: GitRunOptions): Promise<string | 
   }
 }
 
-/** Parses `git log -z --name-only` output in FORMAT. Records that do not parse (a hostile subject) are skipped. */
+/** One record of the log (a commit and its files), or undefined when it does not parse (a hostile subject). */
+function parseRecord(record: string): GitCommit | undefined {
+  const [header = '', ...rest] = record.split('\0');
+  const fields = header.split(FIELD);
+  const [hash = '', short = '', parents = '', seconds = '', authorEmail = '', authorName = ''] = fields;
+  const date = Number(seconds) * 1000;
+  if (!HASH.test(hash) || fields.length < 7 || !Number.isFinite(date) || seconds === '') return undefined;
+  const files = rest.map((f, i) => (i === 0 ? f.replace(/^\n/, '') : f)).filter((f) => f !== '' && f !== '\n');
+  return {
+    hash,
+    short,
+    parents: parents === '' ? [] : parents.split(' '),
+    date,
+    authorEmail,
+    authorName,
+    // A subject holding the field separator loses nothing: the rest of the fields are the subject.
+    subject: fields.slice(6).join(FIELD),
+    files,
+  };
+}
+
+/** Records parsed between two pauses: a few milliseconds of work. */
+const RECORDS_PER_SLICE = 100;
+
+/**
+ * Parses `git log -z --name-only` output in FORMAT. Records that do not parse (a hostile subject) are skipped. With
+ * `pause`, yields between slices of records, so a long history never holds up a hover.
+ */
+export async function parseLogInSlices(output: string, pause?: () => Promise<void>): Promise<{ commits: GitCommit[]; skipped: number }> {
+  const commits: GitCommit[] = [];
+  let skipped = 0;
+  const records = output.split(RECORD);
+  for (let i = 0; i < records.length; i++) {
+    if (pause && i > 0 && i % RECORDS_PER_SLICE === 0) await pause();
+    const record = records[i]!;
+    if (record === '' || record === '\n') continue;
+    const commit = parseRecord(record);
+    if (commit) commits.push(commit);
+    else skipped++;
+  }
+  return { commits, skipped };
+}
+
+/** Parses `git log -z --name-only` output in FORMAT, at once. */
 export function parseLog(output: string): { commits: GitCommit[]; skipped: number } {
   const commits: GitCommit[] = [];
   let skipped = 0;
   for (const record of output.split(RECORD)) {
     if (record === '' || record === '\n') continue;
-    const [header = '', ...rest] = record.split('\0');
-    const fields = header.split(FIELD);
-    const [hash = '', short = '', parents = '', seconds = '', authorEmail = '', authorName = ''] = fields;
-    const date = Number(seconds) * 1000;
-    if (!HASH.test(hash) || fields.length < 7 || !Number.isFinite(date) || seconds === '') {
-      skipped++;
-      continue;
-    }
-    const files = rest.map((f, i) => (i === 0 ? f.replace(/^\n/, '') : f)).filter((f) => f !== '' && f !== '\n');
-    commits.push({
-      hash,
-      short,
-      parents: parents === '' ? [] : parents.split(' '),
-      date,
-      authorEmail,
-      authorName,
-      // A subject holding the field separator loses nothing: the rest of the fields are the subject.
-      subject: fields.slice(6).join(FIELD),
-      files,
-    });
+    const commit = parseRecord(record);
+    if (commit) commits.push(commit);
+    else skipped++;
   }
   return { commits, skipped };
 }
@@ -132,6 +160,6 @@ export async function readHistory(root: string, bounds: HistoryBounds): Promise<
     runGit(root, args, bounds),
     runGit(root, ['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)%00%(creatordate:unix)', 'refs/tags'], bounds).catch(() => ''),
   ]);
-  const { commits } = parseLog(log);
+  const { commits } = await parseLogInSlices(log, bounds.pause);
   return { head, commits, tags: parseTags(tagOutput), truncated: commits.length >= bounds.maxCommits, since: bounds.since };
 }

@@ -1,6 +1,7 @@
 // Which features each commit of a folder's history changed, through the map: a commit changes every feature that
 // one of its files belongs to. Tags mark releases: a tag marks a feature when it is the first tag (by date) whose
 // history holds one of the feature's commits of the period read.
+import { performance } from 'node:perf_hooks';
 import type { GitCommit, GitHistory } from '../git/gitLog';
 import type { ChangeMarker } from '../shared/changeHistory';
 import type { WorkspaceMap } from '../shared/mapModel';
@@ -18,8 +19,8 @@ export interface FeatureChanges {
   tags: Map<string, ChangeMarker[]>;
 }
 
-/** How many files are matched before the work yields to other requests. */
-const FILES_PER_SLICE = 2000;
+/** The longest the work runs before it yields to other requests (a hover waiting to be answered), in ms. */
+const SLICE_MS = 4;
 
 /**
  * Assigns the commits of `history` to the features of `map`. Runs in slices, awaiting `pause()` between them, so a
@@ -33,18 +34,20 @@ export async function assignChanges(
   const featuresOfFile = new Map<string, string[]>();
   const commits = new Map<string, FeatureCommit[]>();
   const featuresOfCommit = new Map<string, string[]>();
-  let matched = 0;
+  let sliceStart = performance.now();
   for (const commit of history.commits) {
+    // Matching a path against the map is the costly part (each path once); the clock decides when to yield.
+    if (options.pause && performance.now() - sliceStart > SLICE_MS) {
+      await options.pause();
+      if (options.cancelled?.()) return undefined;
+      sliceStart = performance.now();
+    }
     const counts = new Map<string, number>();
     for (const file of commit.files) {
       let ids = featuresOfFile.get(file);
       if (!ids) {
         ids = map.explain(file).features.map((f) => f.featureId);
         featuresOfFile.set(file, ids);
-        if (++matched % FILES_PER_SLICE === 0 && options.pause) {
-          await options.pause();
-          if (options.cancelled?.()) return undefined;
-        }
       }
       for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
     }

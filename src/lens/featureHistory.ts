@@ -122,12 +122,12 @@ export class FolderHistory {
     if (this.snapshot && this.snapshot.history.head === head && this.snapshot.map === map) return;
     const started = this.now();
     const since = started - this.limits.periodDays * DAY;
+    const pause = this.deps.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
     const history =
       this.snapshot && this.snapshot.history.head === head
         ? this.snapshot.history
-        : await (this.deps.readHistory ?? readHistory)(this.root, { since, maxCommits: this.limits.maxCommits, timeoutMs: 60_000 });
+        : await (this.deps.readHistory ?? readHistory)(this.root, { since, maxCommits: this.limits.maxCommits, timeoutMs: 60_000, pause });
     const read = this.now();
-    const pause = this.deps.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
     const changes = await assignChanges(map, history, { pause, cancelled: () => this.disposed });
     if (!changes || this.disposed) return;
     const done = this.now();
