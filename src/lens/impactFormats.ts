@@ -80,7 +80,8 @@ export function impactText(report: ImpactReport, now: number): string {
     if (usage) lines.push(`  Usage: ${usage}`);
     lines.push(`  Changed: ${fileList(feature.files, (f) => plainText(f, 200))}`);
   }
-  if (report.unmapped.length > 0) lines.push('', `In no feature (the map may need a pattern): ${fileList(report.unmapped, (f) => plainText(f, 200))}`);
+  if (report.unmapped.length + report.ignored.length > 0) lines.push('');
+  if (report.unmapped.length > 0) lines.push(`In no feature (the map may need a pattern): ${fileList(report.unmapped, (f) => plainText(f, 200))}`);
   if (report.ignored.length > 0) lines.push(`Not customer-facing (unmapped): ${plural(report.ignored.length, 'file')}`);
   const source = describeFreshness(report.freshness, now, { endpointHint: ENDPOINT_HINT });
   lines.push('', `${source.charAt(0).toUpperCase()}${source.slice(1)}.`);
