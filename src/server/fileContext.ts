@@ -45,7 +45,7 @@ export function explainFile(ctx: ServerContext, uri: string): ExplainResult & { 
 export async function fileContext(
   ctx: ServerContext,
   uri: string,
-  options: { budgetMs?: number; signal?: AbortSignal } = {},
+  options: { budgetMs?: number; signal?: AbortSignal; recentChanges?: boolean } = {},
 ): Promise<FileContextResult> {
   const explained = explainFile(ctx, uri);
   const folder = explained.folder;
@@ -66,6 +66,7 @@ export async function fileContext(
     if (history) entry.history = featureHistoryInfo(history, feature.id, context);
     features.push(entry);
   }
-  const recentChanges = await recentChangesOf(ctx, folder, settings, options);
+  // Only the sidebar shows "Your recent changes"; the CodeLens and hovers do not pay for it.
+  const recentChanges = options.recentChanges ? await recentChangesOf(ctx, folder, settings, options) : undefined;
   return { ...base, features, freshness: lookup.freshness, ...(recentChanges ? { recentChanges } : {}) };
 }

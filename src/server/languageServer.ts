@@ -306,7 +306,7 @@ export function startLanguageServer(connection: Connection): void {
 
   connection.onRequest(
     FileContextRequest.type,
-    lifecycle.handle(FileContextRequest.method, uriParams, (c, p) => fileContext(c, p.uri, { budgetMs: VIEW_BUDGET_MS })),
+    lifecycle.handle(FileContextRequest.method, uriParams, (c, p) => fileContext(c, p.uri, { budgetMs: VIEW_BUDGET_MS, recentChanges: true })),
   );
   connection.onRequest(
     ExplainRequest.type,
