@@ -69,7 +69,8 @@ export class FolderHistory {
   peek(map: WorkspaceMap): HistoryState {
     const now = this.now();
     const current = this.snapshot?.map === map ? this.snapshot : undefined;
-    if (!this.reading && (!current || now - this.checkedAt >= this.limits.recheckMs) && !(this.unavailable && now - this.checkedAt < this.limits.recheckMs)) {
+    const due = now - this.checkedAt >= this.limits.recheckMs;
+    if (!this.reading && (due || (!current && !this.unavailable))) {
       this.startRead(map);
     }
     if (this.unavailable && !this.reading) return { state: 'unavailable', reason: this.unavailable };
@@ -86,6 +87,11 @@ export class FolderHistory {
       while (this.reading) await this.reading;
     }
     return this.peek(map);
+  }
+
+  /** Makes the next `peek` check HEAD again at once (an explicit refresh; a repository just created). */
+  invalidate(): void {
+    this.checkedAt = 0;
   }
 
   /** Called after each read that changed what is known. */

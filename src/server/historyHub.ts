@@ -51,6 +51,13 @@ export class HistoryHub {
     return { state: 'pending' };
   }
 
+  /** "Refresh": every folder's history and e-mail are checked again at the next look. */
+  refresh(): void {
+    for (const history of this.folders.values()) history.invalidate();
+    this.emails.clear();
+    this.resolvedEmails.clear();
+  }
+
   removeFolder(root: string): void {
     this.folders.get(root)?.dispose();
     this.folders.delete(root);

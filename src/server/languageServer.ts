@@ -340,6 +340,7 @@ export function startLanguageServer(connection: Connection): void {
     lifecycle.handle(RefreshRequest.method, noParams, async (c) => {
       log.info('refresh requested');
       await c.hub.refresh();
+      c.history.refresh();
       refreshViews([]);
     }),
   );

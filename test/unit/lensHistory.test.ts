@@ -2,6 +2,10 @@
 // changes mark each feature's trend lines, the before/after sentence over equal windows, "not enough data" after a
 // recent change, a hostile commit subject made harmless, and the features someone changed in the last 30 days.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { marked } from 'marked';
 import { readHistory } from '../../src/git/gitLog';
 import { comparableSeries, beforeAfter } from '../../src/lens/beforeAfter';
@@ -138,6 +142,32 @@ describe('did this work: history and before/after', function () {
     const theirs = recentChangesBy(state.snapshot, 'someone@example.com', since);
     assert.deepEqual(theirs.map((r) => r.featureId), ['search']);
     assert.deepEqual(recentChangesBy(state.snapshot, 'nobody@example.com', since), []);
+  });
+
+  it('checks again at once after a refresh: a folder that just became a repository gets its history', async () => {
+    const plain = fs.mkdtempSync(path.join(os.tmpdir(), 'customer-lens-not-git-'));
+    try {
+      fs.mkdirSync(path.join(plain, 'src', 'checkout'), { recursive: true });
+      fs.writeFileSync(path.join(plain, '.customer-lens.yml'), TEST_MAP);
+      fs.writeFileSync(path.join(plain, 'src', 'checkout', 'a.ts'), '1');
+      const { map } = await loadWorkspaceMap(plain);
+      let now = NOW;
+      const history = new FolderHistory(plain, { periodDays: 3650, maxCommits: 100, recheckMs: 30_000 }, { now: () => now });
+      // Outside a repository (git looks upwards: the temporary folder is in none).
+      assert.equal((await history.read(map!)).state, 'unavailable');
+      execFileSync('git', ['init', '-q'], { cwd: plain });
+      execFileSync('git', ['add', '-A'], { cwd: plain });
+      execFileSync('git', ['-c', 'user.email=dev@example.com', '-c', 'user.name=dev', '-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'Start'], { cwd: plain });
+      now += 1000;
+      assert.equal(history.peek(map!).state, 'unavailable', 'not checked again before the recheck interval');
+      history.invalidate();
+      assert.equal(history.peek(map!).state, 'reading');
+      const state = await history.read(map!);
+      assert.equal(state.state, 'ready');
+      assert.deepEqual(featureHistoryInfo(state, 'checkout', undefined).changes.map((c) => c.subject), ['Start']);
+    } finally {
+      fs.rmSync(plain, { recursive: true, force: true });
+    }
   });
 
   it('says why there is no history outside a repository, without throwing', async () => {
