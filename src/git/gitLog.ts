@@ -131,6 +131,17 @@ export function parseLog(output: string): { commits: GitCommit[]; skipped: numbe
   return { commits, skipped };
 }
 
+/** True when the repository ignores the folder itself (`git check-ignore` exits 0; 1 means not ignored). */
+async function isIgnored(root: string, options: GitRunOptions): Promise<boolean> {
+  try {
+    await runGit(root, ['check-ignore', '-q', '.'], { timeoutMs: 10_000, ...options, signal: options.signal });
+    return true;
+  } catch (error) {
+    if (error instanceof GitError && error.kind === 'failed') return false;
+    throw error;
+  }
+}
+
 /** Parses `git for-each-ref` output of tags: name NUL object NUL peeled object NUL creator date, one a line. */
 export function parseTags(output: string): GitTag[] {
   const tags: GitTag[] = [];
@@ -152,6 +163,9 @@ export async function readHistory(root: string, bounds: HistoryBounds): Promise<
   const head = await headCommit(root, bounds);
   if (!head) throw new GitError(`${root} is not in a git repository with commits`, 'failed');
   const prefix = await prefixOf(root, bounds);
+  // A copy of a project under a folder its enclosing repository ignores (a build or test folder) has no history of
+  // its own: the enclosing repository's commits never touch it.
+  if (prefix && (await isIgnored(root, bounds))) throw new GitError(`${root} is in a folder its git repository ignores, so it has no history there`, 'failed');
   const since = Math.floor(bounds.since / 1000);
   const args = ['log', '-z', '--name-only', '--relative', '--parents', '--no-renames', FORMAT, ...(since > 0 ? [`--since=@${since}`] : []), `--max-count=${bounds.maxCommits}`, head];
   // At the top of the repository every commit touches the folder: no pathspec, so no history simplification either.

@@ -170,6 +170,22 @@ describe('did this work: history and before/after', function () {
     }
   });
 
+  it('has no history for a copy in a folder its repository ignores (a test or build folder)', async () => {
+    fs.writeFileSync(path.join(repo.root, '.gitignore'), 'scratch/\n');
+    const copy = path.join(repo.root, 'scratch', 'ws');
+    try {
+      fs.mkdirSync(path.join(copy, 'src', 'checkout'), { recursive: true });
+      fs.writeFileSync(path.join(copy, '.customer-lens.yml'), TEST_MAP);
+      const { map } = await loadWorkspaceMap(copy);
+      const state = await new FolderHistory(copy, undefined, { now: () => NOW }).read(map!);
+      assert.equal(state.state, 'unavailable');
+      assert.match(state.state === 'unavailable' ? state.reason : '', /in a folder its git repository ignores/);
+    } finally {
+      fs.rmSync(path.join(repo.root, 'scratch'), { recursive: true, force: true });
+      fs.rmSync(path.join(repo.root, '.gitignore'));
+    }
+  });
+
   it('says why there is no history outside a repository, without throwing', async () => {
     const { map } = await loadWorkspaceMap(repo.root);
     const history = new FolderHistory('/', undefined, { now: () => NOW });
