@@ -3,6 +3,7 @@ import { contextCommand } from './context';
 import { coverageCommand } from './coverage';
 import { explainCommand } from './explain';
 import { hubCommand } from './hub';
+import { impactCommand } from './impact';
 import { initCommand } from './init';
 import { instructionsCommand } from './instructions';
 import { lspCommand } from './lsp';
@@ -15,6 +16,7 @@ import { cliVersion } from './version';
 const commands: CliCommand[] = [
   explainCommand,
   contextCommand,
+  impactCommand,
   checkCommand,
   coverageCommand,
   initCommand,

@@ -3,7 +3,7 @@
 // actions, so unlike hovers they may show messages.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { DidChangeTokenNotification, ExplainRequest, FileContextRequest, RefreshRequest, type ExplainResult } from '../shared/lspProtocol';
+import { DidChangeTokenNotification, ExplainRequest, FileContextRequest, ImpactRequest, RefreshRequest, type ExplainResult } from '../shared/lspProtocol';
 import { explainPick } from './explainView';
 import { configuredOrigins, type TokenVault } from './tokens';
 
@@ -19,6 +19,7 @@ export const Commands = {
   showStatusMenu: 'customerLens.showStatusMenu',
   createMap: 'customerLens.createMap',
   addToFeature: 'customerLens.addToFeature',
+  customerImpact: 'customerLens.customerImpact',
 } as const;
 
 /** The Context view's id: VS Code adds a `<id>.focus` command for every view. */
@@ -163,6 +164,18 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       await vscode.commands.executeCommand(`${CONTEXT_VIEW}.focus`);
     }),
 
+    register(Commands.customerImpact, async () => {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Customer Lens: reading your changes' },
+        () => client.sendRequest(ImpactRequest.type),
+      );
+      // The server computed the report; the editor only shows it: an untitled markdown document, in the preview.
+      const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: result.markdown });
+      await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+      log.info(`customer impact shown range=${result.range} files=${result.fileCount} features=${result.featureCount}`);
+      return result;
+    }),
+
     register(Commands.showLogs, () => log.show()),
 
     register(Commands.openSidebar, () => vscode.commands.executeCommand(`${CONTEXT_VIEW}.focus`)),
@@ -172,6 +185,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         { label: '$(comment-discussion) Show Context for Current File', command: Commands.showContext },
         { label: '$(question) Explain Mapping for Current File', command: Commands.explainMapping },
         { label: '$(go-to-file) Open Map File', command: Commands.openMapFile },
+        { label: '$(git-pull-request) Customer Impact of My Changes', command: Commands.customerImpact },
         { label: '$(refresh) Refresh', description: 'refetch customer context', command: Commands.refresh },
         { label: '$(key) Set Token', command: Commands.setToken },
         { label: '$(trash) Clear Token', command: Commands.clearToken },

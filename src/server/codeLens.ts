@@ -6,7 +6,7 @@ import type { FileFeature } from '../shared/lspProtocol';
 import { fileContext } from './fileContext';
 import { countProblems, formatCount, openProblemsText } from '../shared/displayFormat';
 import { escapeIcons } from '../shared/safeText';
-import { shorten } from './format';
+import { shorten } from '../shared/markdownText';
 import { OPEN_SIDEBAR_COMMAND } from './hoverCard';
 import { errorText, settingsOf, signalOf, VIEW_BUDGET_MS, type ServerContext } from './serverContext';
 import { isMapFileName } from './workspaceState';

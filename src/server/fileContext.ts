@@ -1,9 +1,11 @@
 // A file's features with their customer context, why it maps there, and how fresh the context is: the answer behind
 // `customerLens/fileContext`, the CodeLens, the `file` hover mode and `customerLens/explain`.
 import { mapFacts } from '../lens/featureBriefs';
+import { featureHistoryInfo } from '../lens/featureHistory';
 import type { ExplainResult, FileContextResult, FileFeature, MatchReason } from '../shared/lspProtocol';
 import type { FeatureMatch } from '../shared/mapModel';
 import { NO_CONTEXT, NO_MAP, settingsOf, type ServerContext } from './serverContext';
+import { recentChangesOf } from './recentChanges';
 import { pathToUri } from './uris';
 import type { FolderState } from './workspaceState';
 
@@ -43,7 +45,7 @@ export function explainFile(ctx: ServerContext, uri: string): ExplainResult & { 
 export async function fileContext(
   ctx: ServerContext,
   uri: string,
-  options: { budgetMs?: number; signal?: AbortSignal } = {},
+  options: { budgetMs?: number; signal?: AbortSignal; recentChanges?: boolean } = {},
 ): Promise<FileContextResult> {
   const explained = explainFile(ctx, uri);
   const folder = explained.folder;
@@ -53,11 +55,18 @@ export async function fileContext(
   const settings = await settingsOf(ctx, folder);
   const ids = explained.matches.map((m) => m.featureId);
   const lookup = await ctx.hub.lookup({ uri: folder.uri, contextFiles: map.contextFiles }, settings, ids, options);
+  // History is what is known now (a read may be under way: a didChangeContext follows when it is done).
+  const history = ctx.history.peek(folder);
   const features: FileFeature[] = [];
   for (const match of explained.matches) {
     const feature = map.feature(match.featureId);
     if (!feature) continue;
-    features.push({ ...mapFacts(feature), primary: match.primary, why: reasonOf(match), context: lookup.features[feature.id] });
+    const context = lookup.features[feature.id];
+    const entry: FileFeature = { ...mapFacts(feature), primary: match.primary, why: reasonOf(match), context };
+    if (history) entry.history = featureHistoryInfo(history, feature.id, context);
+    features.push(entry);
   }
-  return { ...base, features, freshness: lookup.freshness };
+  // Only the sidebar shows "Your recent changes"; the CodeLens and hovers do not pay for it.
+  const recentChanges = options.recentChanges ? await recentChangesOf(ctx, folder, settings, options) : undefined;
+  return { ...base, features, freshness: lookup.freshness, ...(recentChanges ? { recentChanges } : {}) };
 }

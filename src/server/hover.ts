@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import { MarkupKind, type CancellationToken, type Hover, type HoverParams } from 'vscode-languageserver/node';
 import type { MapFeature } from '../shared/mapModel';
+import { featureHistoryInfo } from '../lens/featureHistory';
 import { anchorCandidates, resolveAnchor } from './anchors';
 import { explainFile } from './fileContext';
 import { renderFeatureCard, type CardReason } from './hoverCard';
@@ -61,14 +62,20 @@ async function computeHover(ctx: ServerContext, params: HoverParams, token: Canc
     signal: signalOf(token),
   });
   if (token?.isCancellationRequested) return null;
+  // What the history knows now: a hover never waits for git.
+  const history = ctx.history.peek(folder);
+  const context = lookup.features[feature.id];
+  const info = history ? featureHistoryInfo(history, feature.id, context) : undefined;
+  const outcome = info?.measured ?? info?.pending;
   const markdown = renderFeatureCard({
     feature,
-    context: lookup.features[feature.id],
+    context,
     freshness: lookup.freshness,
     reason,
     now: ctx.now(),
     sidebarLink: ctx.init.commandLinks === true,
     event: anchor?.kind === 'event' ? anchor.text : undefined,
+    ...(outcome ? { outcome } : {}),
   });
   return { contents: { kind: MarkupKind.Markdown, value: markdown }, range };
 }

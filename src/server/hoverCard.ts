@@ -3,10 +3,11 @@
 // card is about this feature; everything else is one click away in the sidebar. Every string from the context source
 // goes through format.ts (escaped, one line, cut with "…"); links are https only; the one command link is "Open in
 // sidebar".
+import { headlineFigures, outcomeSentence, type ChangeOutcome, type SentenceStyle } from '../shared/changeHistory';
 import type { Freshness } from '../shared/contextModel';
 import type { FeatureContext, Link, Problem, Quote, UsageMetric } from '../shared/contextProtocol';
 import { arrCurrencies, countProblems, formatAge, formatArr, formatChange, formatCount, isOpenProblem, openProblemsText } from '../shared/displayFormat';
-import { code, formatDate, link, safeHttpsUrl, text } from './format';
+import { code, formatDate, link, safeHttpsUrl, text } from '../shared/markdownText';
 
 /** Why the card is about this feature: the file is mapped to it, or the cursor is on one of its anchors. */
 export type CardReason =
@@ -25,6 +26,8 @@ export interface CardInput {
   event?: string;
   /** Add the "Open in sidebar" command link (only clients that render `command:` links ask for it). */
   sidebarLink: boolean;
+  /** What the feature's series did since its latest change to the code (git), when known: one line. */
+  outcome?: ChangeOutcome;
 }
 
 /** The command the card may link to; the client's `isTrusted` allow-list names exactly this one. */
@@ -65,6 +68,8 @@ export function renderFeatureCard(input: CardInput): string {
     const quote = representativeQuote(context.quotes ?? []);
     if (quote) blocks.push(quoteBlock(quote));
     const usage = usageLines(context.usage ?? [], input.event);
+    // The change line shares the usage block (a line break, not a paragraph): the card keeps its height.
+    if (input.outcome) usage.push(outcomeLine(input.outcome, input.now));
     if (usage.length > 0) blocks.push(usage.join('  \n'));
   }
 
@@ -74,6 +79,14 @@ export function renderFeatureCard(input: CardInput): string {
   if (input.sidebarLink) footer.push(`[Open in sidebar](command:${OPEN_SIDEBAR_COMMAND} "Problems, quotes, usage and links of this feature")`);
   blocks.push(footer.join(' · '));
   return blocks.join('\n\n');
+}
+
+const MARKDOWN_STYLE: SentenceStyle = { text, code, keep: (figure) => keepTogether(figure) };
+
+/** "Since the change of 3 Nov (`a1b2c3d` Accept lower-case…): Checkouts completed ▲ 4%, mentions of “…” ▼ 60% (…)". */
+function outcomeLine(outcome: ChangeOutcome, now: number): string {
+  const short = outcome.state === 'measured' ? { ...outcome, figures: headlineFigures(outcome.figures) } : outcome;
+  return outcomeSentence(short, now, MARKDOWN_STYLE, { labelMax: 32, subjectMax: 40 });
 }
 
 /** Joins the words of a figure we formatted ourselves with no-break spaces (never used on remote text). */

@@ -25,6 +25,7 @@ import {
   AgentToolRequest,
   CreateMapRequest,
   DidChangeContextNotification,
+  ImpactRequest,
   DidChangeMapNotification,
   DidChangeTokenNotification,
   ExplainRequest,
@@ -65,6 +66,8 @@ import {
 import { addToFeature, createMap, featureContext, featureFiles, listFeatures, unmappedFiles } from './requests';
 import { RootDiscovery } from './rootDiscovery';
 import { executeCommand, lensCommandFor, SERVER_COMMANDS } from './serverCommands';
+import { HistoryHub } from './historyHub';
+import { impactOfWorkingTree } from './impactRequest';
 import { errorText, settingsOf, VIEW_BUDGET_MS, type ServerContext } from './serverContext';
 import { parseInitializationOptions, SettingsStore, TokenStore } from './settings';
 import { uriToPath } from './uris';
@@ -182,7 +185,8 @@ export function startLanguageServer(connection: Connection): void {
     );
     const tokens = new TokenStore(init, settings.trusted);
     const hub = new ContextHub({ cacheDir: init.cacheDir, tokens, log, onDidChange: (_folders, ids) => refreshViews(ids) });
-    ctx = { workspace, settings, tokens, hub, documents, init, log, now: Date.now };
+    const history = new HistoryHub({ log, onDidRead: () => refreshViews([]) });
+    ctx = { workspace, settings, tokens, hub, history, documents, init, log, now: Date.now };
     lifecycle.start(ctx);
 
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
@@ -223,6 +227,7 @@ export function startLanguageServer(connection: Connection): void {
           if (!folder) continue;
           diagnostics.clear(folder);
           ctx?.hub.removeFolder(folder.uri);
+          ctx?.history.removeFolder(folder.root);
         }
         for (const added of event.added) {
           const folder = workspace.add(added.uri);
@@ -301,7 +306,7 @@ export function startLanguageServer(connection: Connection): void {
 
   connection.onRequest(
     FileContextRequest.type,
-    lifecycle.handle(FileContextRequest.method, uriParams, (c, p) => fileContext(c, p.uri, { budgetMs: VIEW_BUDGET_MS })),
+    lifecycle.handle(FileContextRequest.method, uriParams, (c, p) => fileContext(c, p.uri, { budgetMs: VIEW_BUDGET_MS, recentChanges: true })),
   );
   connection.onRequest(
     ExplainRequest.type,
@@ -320,6 +325,7 @@ export function startLanguageServer(connection: Connection): void {
     AgentInstructionsRequest.type,
     lifecycle.handle(AgentInstructionsRequest.method, agentInstructionsParams, (c, p) => writeAgentInstructions(c, p)),
   );
+  connection.onRequest(ImpactRequest.type, lifecycle.handle(ImpactRequest.method, noParams, (c) => impactOfWorkingTree(c)));
   connection.onRequest(CreateMapRequest.type, lifecycle.handle(CreateMapRequest.method, createMapParams, async (c, p) => {
     const result = await createMap(c, p);
     const root = uriToPath(p.workspaceFolderUri);
@@ -334,6 +340,7 @@ export function startLanguageServer(connection: Connection): void {
     lifecycle.handle(RefreshRequest.method, noParams, async (c) => {
       log.info('refresh requested');
       await c.hub.refresh();
+      c.history.refresh();
       refreshViews([]);
     }),
   );
@@ -344,6 +351,7 @@ export function startLanguageServer(connection: Connection): void {
     for (const timer of timers.values()) clearTimeout(timer);
     timers.clear();
     mapWatcher?.dispose();
+    ctx?.history.dispose();
     await ctx?.hub.dispose();
   });
 

@@ -17,7 +17,7 @@ import { inspectContextFile } from '../map/mapFile';
 import { knownKeysAt } from '../map/mapMessages';
 import { mapFeatureSchema, mapFileSchema, mapLinkSchema } from '../shared/mapSchema';
 import type { MapPattern } from '../shared/mapModel';
-import { code as inlineCode } from './format';
+import { code as inlineCode } from '../shared/markdownText';
 import { filesMatching } from './patternFiles';
 import { errorText, settingsOf, type ServerContext } from './serverContext';
 import { pathToUri } from './uris';

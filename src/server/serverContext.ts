@@ -6,6 +6,7 @@ import type { Freshness, Logger } from '../shared/contextModel';
 import type { InitializationOptions, MapStatus } from '../shared/lspProtocol';
 import type { TextRange } from '../shared/mapModel';
 import type { ContextHub } from './contextHub';
+import type { HistoryHub } from './historyHub';
 import type { ResourceSettings, SettingsStore, TokenStore } from './settings';
 import type { Workspace } from './workspace';
 import type { FolderState } from './workspaceState';
@@ -15,6 +16,8 @@ export interface ServerContext {
   settings: SettingsStore;
   tokens: TokenStore;
   hub: ContextHub;
+  /** Each folder's git history, read in the background. */
+  history: HistoryHub;
   documents: TextDocuments<TextDocument>;
   init: InitializationOptions;
   log: Logger;

@@ -63,6 +63,12 @@ export const severitySchema = z.enum(['low', 'medium', 'high', 'critical']);
 /** Where the team is with a customer problem. */
 export const problemStatusSchema = z.enum(['open', 'planned', 'in-progress', 'solved']);
 
+/** One point of a series (usage, or a problem's mentions): time and value. */
+export const seriesPointSchema = z.object({
+  t: isoDateSchema,
+  v: z.number(),
+});
+
 /** A customer problem, usually aggregated from support tickets. */
 export const problemSchema = z.object({
   id: z.string().min(1),
@@ -83,6 +89,8 @@ export const problemSchema = z.object({
   source: z.string().optional(),
   url: webUrlSchema.optional(),
   updatedAt: isoDateSchema.optional(),
+  /** New mentions per point in time (a day or a week), oldest first: the problem's trend line. */
+  series: z.array(seriesPointSchema).optional().describe('New mentions per point in time (a day or a week): the trend line.'),
 });
 
 /** Sentiment of a quote. */
@@ -99,12 +107,6 @@ export const quoteSchema = z.object({
   source: z.string().optional(),
   url: webUrlSchema.optional(),
   sentiment: sentimentSchema.optional(),
-});
-
-/** One point of a usage series: time and value. */
-export const seriesPointSchema = z.object({
-  t: isoDateSchema,
-  v: z.number(),
 });
 
 /** A usage metric: how much a feature is used, and whether that is changing. */

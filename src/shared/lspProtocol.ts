@@ -4,6 +4,7 @@
  * these too; uris are LSP document uris (`file:///…`). No `vscode` import here.
  */
 import { NotificationType, RequestType, RequestType0, type Range, type TextEdit } from 'vscode-languageserver-protocol';
+import type { FeatureHistoryInfo, RecentChangesInfo } from './changeHistory';
 import type { FeatureContext, Link, Problem, UsageMetric } from './contextProtocol';
 import type { Freshness } from './contextModel';
 
@@ -80,6 +81,8 @@ export interface FileFeature {
   links: Link[];
   /** Absent when the context source has no data for this feature. */
   context?: FeatureContext;
+  /** When its code changed (git) and what its usage and problems did since; absent outside a repository's folder. */
+  history?: FeatureHistoryInfo;
 }
 
 /** The state of the map for a workspace folder. */
@@ -109,6 +112,8 @@ export interface FileContextResult {
   /** Empty when the file is not mapped. */
   features: FileFeature[];
   freshness: Freshness;
+  /** The features the user changed in the folder lately, each with its before/after ("Your recent changes"). */
+  recentChanges?: RecentChangesInfo;
 }
 
 /**
@@ -358,4 +363,25 @@ export interface AgentInstructionsResult {
 export namespace AgentInstructionsRequest {
   export const method = 'customerLens/writeAgentInstructions';
   export const type = new RequestType<AgentInstructionsParams, AgentInstructionsResult, void>(method);
+}
+
+/** The customer impact of the working tree: what `customer-lens impact` prints, as markdown. */
+export interface ImpactResult {
+  /** The report, ready to read or to post on a pull request (starts with the hidden `<!-- customer-lens-impact -->`). */
+  markdown: string;
+  /** How the change was named, e.g. `origin/HEAD and the working tree`. */
+  range: string;
+  /** Changed files and touched features, for a message when there is nothing to show. */
+  fileCount: number;
+  featureCount: number;
+}
+
+/**
+ * `customerLens/impact` (client → server): the features the working tree's changes touch (committed on the branch
+ * since it left the remote's default branch, staged, unstaged and untracked), with their customers. Fails with a
+ * message when no folder is in a git repository.
+ */
+export namespace ImpactRequest {
+  export const method = 'customerLens/impact';
+  export const type = new RequestType0<ImpactResult, void>(method);
 }

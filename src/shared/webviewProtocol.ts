@@ -64,6 +64,16 @@ export const bannerViewSchema = z.object({
 /** A banner above the context. */
 export type BannerView = z.infer<typeof bannerViewSchema>;
 
+/** A change to the feature's code drawn on a trend line: where on the line (0 first point … 1 last) and what it was. */
+export const sparkMarkerSchema = z.object({
+  position: z.number().min(0).max(1),
+  kind: z.enum(['commit', 'tag']),
+  /** e.g. `3 Nov · a1b2c3d Accept lower-case coupon codes`, `3 Nov · release v1.4.0 (3 changes)`: plain text. */
+  label: z.string(),
+});
+/** A change drawn on a trend line. */
+export type SparkMarker = z.infer<typeof sparkMarkerSchema>;
+
 /** A customer problem as the Context view shows it. */
 export const problemViewSchema = z.object({
   id: z.string(),
@@ -92,6 +102,11 @@ export const problemViewSchema = z.object({
   updatedText: z.string().optional(),
   source: z.string().optional(),
   url: httpsUrlSchema.optional(),
+  /** New mentions over time, in time order (at least two, or absent: no trend line). */
+  series: z.array(z.number()).optional(),
+  seriesLabel: z.string().optional(),
+  /** Changes to the feature's code within the series' span. */
+  markers: z.array(sparkMarkerSchema).optional(),
 });
 /** A customer problem as the Context view shows it. */
 export type ProblemView = z.infer<typeof problemViewSchema>;
@@ -126,6 +141,8 @@ export const usageViewSchema = z.object({
   series: z.array(z.number()),
   /** Describes the series for screen readers, e.g. `8 weeks from 3.2k to 4.1k`. */
   seriesLabel: z.string().optional(),
+  /** Changes to the feature's code within the series' span. */
+  markers: z.array(sparkMarkerSchema).optional(),
 });
 /** A usage metric with its series. */
 export type UsageView = z.infer<typeof usageViewSchema>;
@@ -176,9 +193,42 @@ export const featureViewSchema = z.object({
   unopenableLinks: z.array(z.string()),
   /** e.g. `context updated 2026-11-02`. */
   updatedText: z.string().optional(),
+  /** "Did it work?": what the series did since the latest change to the feature's code (plain text sentences). */
+  outcome: z
+    .object({
+      /** The latest change with enough data on both sides, e.g. `Since the change of 3 Nov (a1b2c3d …): Checkouts completed ▲ 4%, …`. */
+      measured: z.string().optional(),
+      /** A newer change with too little data after it yet. */
+      pending: z.string().optional(),
+      /** e.g. `7 changes since 2 Jun`, or why git history is not shown. */
+      note: z.string().optional(),
+    })
+    .optional(),
 });
 /** One feature of the active file. */
 export type FeatureView = z.infer<typeof featureViewSchema>;
+
+/** "Your recent changes": the features the user changed lately, each with what its series did since. */
+export const recentChangesViewSchema = z.object({
+  /** e.g. `Your changes in the last 30 days (dev@example.com)`. */
+  title: z.string(),
+  items: z.array(
+    z.object({
+      featureId: z.string(),
+      name: z.string(),
+      /** e.g. `3 commits, the latest 3 Nov (a1b2c3d Accept lower-case coupon codes)`. */
+      changeText: z.string(),
+      /** The before/after sentence, or "not enough data yet…". */
+      outcome: z.string(),
+      /** True when the change is measured and every figure is good news. */
+      good: z.boolean().optional(),
+    }),
+  ),
+  /** Said instead of items: still reading, no git, no user.email, nothing changed. */
+  message: z.string().optional(),
+});
+/** "Your recent changes". */
+export type RecentChangesView = z.infer<typeof recentChangesViewSchema>;
 
 /**
  * What the Context view shows, one variant per designed state:
@@ -216,6 +266,7 @@ export const contextViewModelSchema = z.discriminatedUnion('state', [
     /** False for files outside every workspace folder. */
     canAdd: z.boolean(),
     banners: z.array(bannerViewSchema),
+    recentChanges: recentChangesViewSchema.optional(),
   }),
   z.object({
     state: z.literal('mapped'),
@@ -225,6 +276,7 @@ export const contextViewModelSchema = z.discriminatedUnion('state', [
     banners: z.array(bannerViewSchema),
     /** Where the context comes from and how old it is, e.g. `From customer-context.json · read 3 min ago`. */
     sourceText: z.string(),
+    recentChanges: recentChangesViewSchema.optional(),
   }),
   z.object({ state: z.literal('error'), file: fileRefSchema.optional(), message: z.string() }),
 ]);

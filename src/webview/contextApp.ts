@@ -1,5 +1,5 @@
 // The Context view: the active file's features and their customers, or the state that explains why there are none.
-import { contextUiStateSchema, type BannerView, type ContextUiState, type ContextViewModel, type FeatureView, type ProblemSort } from '../shared/webviewProtocol';
+import { contextUiStateSchema, type BannerView, type ContextUiState, type ContextViewModel, type FeatureView, type ProblemSort, type RecentChangesView } from '../shared/webviewProtocol';
 import { countTestIds, h, renderKeepingFocus, type Child } from './dom';
 import { featureSection, type FeatureSectionHost } from './featureSection';
 import { connectToHost, type HostChannel } from './host';
@@ -59,12 +59,14 @@ function stateBody(channel: HostChannel<ContextUiState>, model: ContextViewModel
           ? button(`Show "${model.ignoredBy.pattern}" in the map`, 'show-ignored-by', () => post({ method: 'file/open', params: { uri: model.ignoredBy!.mapFileUri, line: model.ignoredBy!.line } }), false)
           : null,
         model.canAdd ? button('Add to feature…', 'add-to-feature', () => post({ method: 'map/addToFeature', params: { uri: model.file.uri } })) : null,
+        model.recentChanges ? recentChangesSection(model.recentChanges) : null,
       ];
     case 'mapped':
       return [
         ...model.banners.map(banner),
         fileHeading(model.file.path, model.file.name),
         ...model.features.map((feature) => featureSection(features, feature)),
+        model.recentChanges ? recentChangesSection(model.recentChanges) : null,
         h(
           'footer',
           { className: 'source' },
@@ -73,6 +75,31 @@ function stateBody(channel: HostChannel<ContextUiState>, model: ContextViewModel
         ),
       ];
   }
+}
+
+/** "Your recent changes": each feature the user changed lately with what its series did since. */
+function recentChangesSection(recent: RecentChangesView): HTMLElement {
+  return h(
+    'section',
+    { className: 'recent-changes', testId: 'recent-changes', attrs: { 'aria-labelledby': 'recent-changes-heading' } },
+    h('h2', { attrs: { id: 'recent-changes-heading' } }, recent.title),
+    recent.message ? h('p', { className: 'muted', testId: 'recent-changes-message' }, recent.message) : null,
+    recent.items.length > 0
+      ? h(
+          'ul',
+          { className: 'recent-list' },
+          ...recent.items.map((item) =>
+            h(
+              'li',
+              { className: `recent-item${item.good === true ? ' recent-good' : item.good === false ? ' recent-bad' : ''}`, testId: 'recent-change', attrs: { 'data-feature-id': item.featureId } },
+              h('div', { className: 'recent-name' }, item.name),
+              h('div', { className: 'muted small' }, item.changeText),
+              h('p', { className: 'outcome', testId: 'recent-outcome' }, item.outcome),
+            ),
+          ),
+        )
+      : null,
+  );
 }
 
 /** Starts the Context view in `root`. */

@@ -65,7 +65,7 @@ function section(featureId: string, name: string, title: string, count: number |
 }
 
 function usageItem(metric: UsageView): HTMLElement {
-  const line = metric.series.length >= 2 ? sparkline(metric.series, `${metric.label}: ${metric.seriesLabel ?? ''}`) : undefined;
+  const line = metric.series.length >= 2 ? sparkline(metric.series, `${metric.label}: ${metric.seriesLabel ?? ''}`, metric.markers) : undefined;
   return h(
     'li',
     { className: 'metric', testId: 'usage-metric' },
@@ -106,6 +106,7 @@ function problemItem(host: FeatureSectionHost, featureId: string, problem: Probl
       h('span', { className: 'problem-title' }, title),
     ),
     h('div', { className: 'facts' }, ...facts),
+    problem.series && problem.series.length >= 2 ? (sparkline(problem.series, `${problem.title}: ${problem.seriesLabel ?? ''}`, problem.markers) ?? null) : null,
     problem.detail ? h('p', { className: 'problem-detail' }, ...expandableText(problem.detail)) : null,
   );
 }
@@ -176,6 +177,20 @@ function quotesBlock(host: FeatureSectionHost, feature: FeatureView): HTMLElemen
   return section(feature.id, 'quotes', 'Quotes', feature.quotes.length, filter, h('ul', { className: 'quotes' }, ...shown.map((q) => quoteItem(host, feature.id, q))));
 }
 
+/** "Did it work?": the before/after of the latest measurable change, a newer change still waiting for data, a note. */
+function outcomeBlock(feature: FeatureView): HTMLElement {
+  const outcome = feature.outcome!;
+  return section(
+    feature.id,
+    'outcome',
+    'Did it work?',
+    undefined,
+    outcome.measured ? h('p', { className: 'outcome', testId: 'outcome-measured' }, outcome.measured) : null,
+    outcome.pending ? h('p', { className: 'outcome muted', testId: 'outcome-pending' }, outcome.pending) : null,
+    outcome.note ? h('p', { className: 'muted small', testId: 'outcome-note' }, outcome.note) : null,
+  );
+}
+
 function featureBody(host: FeatureSectionHost, feature: FeatureView): Child[] {
   const owners = feature.owners.length > 0 ? h('p', { className: 'owners', testId: 'feature-owners' }, h('span', { className: 'muted' }, 'Owners '), ...feature.owners.map((o) => h('span', { className: 'owner' }, o))) : null;
   const whyMapped = h(
@@ -193,6 +208,7 @@ function featureBody(host: FeatureSectionHost, feature: FeatureView): Child[] {
     feature.why ? h('p', { className: 'why', testId: 'feature-why' }, ...expandableText(feature.why)) : null,
     h('p', { className: 'why-mapped muted' }, 'In this feature because of ', whyMapped),
     feature.hasData ? null : h('p', { className: 'no-data', testId: 'feature-no-data', attrs: { role: 'note' } }, feature.noDataReason ?? 'No customer context for this feature.'),
+    feature.outcome ? outcomeBlock(feature) : null,
     feature.usage.length > 0 ? section(feature.id, 'usage', 'Usage', undefined, h('ul', { className: 'metrics' }, ...feature.usage.map(usageItem))) : null,
     feature.problems.length > 0 ? problemsBlock(host, feature) : null,
     feature.quotes.length > 0 ? quotesBlock(host, feature) : null,

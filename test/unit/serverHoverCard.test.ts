@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { anchorCandidates } from '../../src/server/anchors';
 import { freshnessText, renderFeatureCard, type CardInput } from '../../src/server/hoverCard';
 import { formatAge, formatChange, formatCount, formatMoney } from '../../src/shared/displayFormat';
-import { link, shorten, text } from '../../src/server/format';
+import { link, shorten, text } from '../../src/shared/markdownText';
 import { resolveSettings, TokenStore } from '../../src/server/settings';
 import { codeLensTitle } from '../../src/server/codeLens';
 import type { FeatureContext } from '../../src/shared/contextProtocol';
@@ -80,11 +80,11 @@ describe('hover card', () => {
     assert.equal(markdown.match(/(^|[^\\])\]\(command:/gm)?.length, 1, 'only the sidebar link runs a command');
     assert.doesNotMatch(markdown, /^#/m, 'a remote heading');
     assert.doesNotMatch(markdown, /https:\/\/evil/, 'a bare URL GFM would autolink');
-    assert.match(markdown, /\\# Heading &#91;click me&#93;\(command:workbench/);
+    assert.match(markdown, /\\# Heading &#91;click me&#93;\\\(command:workbench/);
     assert.match(markdown, /\\\*bold\\\* \\`code\\` \\&amp; a\\@b\.co/);
     assert.match(markdown, /\[ok\]\(https:\/\/fine\.example\.com\/a%28b%29c\)/, 'parentheses in a URL cannot end the link');
     // The problem's javascript: url is not linked; the quote's http url is not linked either (https only).
-    assert.match(markdown, /- &#93;\(command:evil\) &#91;x&#93;\(javascript:alert\(1\)\) — 5 customers/);
+    assert.match(markdown, /- &#93;\\\(command:evil\\\) &#91;x&#93;\\\(javascript:alert\\\(1\\\)\\\) — 5 customers/);
     assert.doesNotMatch(markdown, /\[source\]\(http:/);
     assert.match(markdown, /> “\\> quoted - list \\\| pipe \\~\\~strike\\~\\~ 1\. one”/);
     assert.match(markdown, /” — \\\*\\\*Eve\\\*\\\*$/m);
@@ -95,7 +95,7 @@ describe('hover card', () => {
     assert.equal(link('a', 'http://x.example.com'), 'a');
     assert.equal(link('a', 'https://user:pw@x.example.com'), 'a');
     assert.equal(link('a', 'command:foo'), 'a');
-    assert.equal(text('[a](b)'), '&#91;a&#93;(b)', 'brackets as character references: escapes do not survive in a link label');
+    assert.equal(text('[a](b)'), '&#91;a&#93;\\(b\\)', 'brackets as character references (escapes do not survive in a link label), parentheses escaped');
   });
 
   it('says plainly when there is no context, and why', () => {

@@ -155,6 +155,48 @@ describe('sidebar webview in Chromium', function () {
     assert.deepEqual(await tab.evaluate(() => (window as unknown as { __violations: string[] }).__violations), [], 'no CSP violation');
   });
 
+  it('marks changes to the code on the usage sparklines and problem trends, says what they did, and lists my recent changes', async () => {
+    await open('context');
+    const context = fixtureContext('checkout');
+    const weeks = ['2026-09-14', '2026-09-21', '2026-09-28', '2026-10-05', '2026-10-12', '2026-10-19', '2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16'];
+    context.problems![0]!.series = weeks.map((t, i) => ({ t, v: i < 6 ? 10 : 4 }));
+    const change = { kind: 'commit' as const, hash: 'a1b2c3d'.padEnd(40, '0'), short: 'a1b2c3d', date: Date.parse('2026-10-20T10:00:00Z'), subject: '<img src=x onerror="window.__pwned=1"> Accept \u202elower-case codes' };
+    const tag = { kind: 'tag' as const, hash: change.hash, short: 'a1b2c3d', date: Date.parse('2026-10-22T10:00:00Z'), subject: change.subject, tag: 'v1.4.0', ships: 1 };
+    const answer = checkoutAnswer(context);
+    answer.features[0]!.history = {
+      state: 'ready',
+      changes: [tag, change],
+      since: Date.parse('2026-06-01T00:00:00Z'),
+      measured: { state: 'measured', change, windowDays: 21, figures: [{ kind: 'problem', id: 'chk-coupon-rejected', label: 'Coupon codes rejected', before: 10, after: 4, ratio: -0.6, good: true }] },
+    };
+    answer.recentChanges = { state: 'ready', email: 'dev@example.com', days: 30, changes: [{ featureId: 'checkout', name: 'Checkout', change, commits: 2, outcome: answer.features[0]!.history.measured! }] };
+    const rendered = await showContext(buildContextViewModel(answer, NOW));
+    const usageLines = rendered.params.testIds['sparkline'] ?? 0;
+    assert.ok(usageLines >= 2, 'usage sparklines and the problem trend are drawn');
+    // Every line spanning the change carries both marks: the commit (dashed) and the release tag.
+    assert.equal(rendered.params.testIds['sparkline-marker'], usageLines * 2);
+    const problemLine = tab.locator('[data-testid="problem"]').first().locator('svg[data-testid="sparkline"]');
+    assert.equal(await problemLine.count(), 1, 'the problem has its trend line');
+    const titles = await problemLine.locator('[data-testid="sparkline-marker"] > title').allTextContents();
+    assert.deepEqual(titles, ['20 Oct · a1b2c3d <img src=x onerror="window.__pwned=1"> Accept lower-case codes', '22 Oct · release v1.4.0 (1 change to this feature)']);
+    const box = await problemLine.boundingBox();
+    const markerBox = await problemLine.locator('.sparkline-marker-commit .sparkline-marker-line').boundingBox();
+    assert.ok(box && markerBox, 'the marker is drawn');
+    // 20 Oct sits between the 6th and 7th of ten weekly points: about 0.57 of the way along.
+    const at = (markerBox.x + markerBox.width / 2 - box.x) / box.width;
+    assert.ok(at > 0.5 && at < 0.62, `marker at ${at}`);
+    assert.equal(
+      await tab.locator('[data-testid="outcome-measured"]').textContent(),
+      'Since the change of 20 Oct (a1b2c3d <img src=x onerror="window.__pwned=1"> Accept lower-case codes): mentions of “Coupon codes rejected” ▼ 60% (21 days before and after)',
+    );
+    assert.equal(await tab.locator('[data-testid="recent-change"]').count(), 1);
+    assert.match((await tab.locator('[data-testid="recent-changes"] h2').textContent()) ?? '', /^Your recent changes \(dev@example\.com\)$/);
+    assert.match((await tab.locator('[data-testid="recent-outcome"]').textContent()) ?? '', /▼ 60%/);
+    assert.equal(await tab.locator('#root img').count(), 0);
+    assert.equal(await tab.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.deepEqual(await tab.evaluate(() => (window as unknown as { __violations: string[] }).__violations), [], 'no CSP violation');
+  });
+
   it('shows remote strings as text, never as markup', async () => {
     await open('context');
     const hostile = { id: 'checkout', summary: '<b>bold</b>', problems: [{ id: 'x', title: '<img src=x onerror="window.__pwned=1">', customers: 1 }] };

@@ -16,7 +16,9 @@ import {
   type WhyMappedView,
 } from '../../shared/webviewProtocol';
 import { arrCurrencies, countProblems, formatAge, formatArr, formatCount, isOpenProblem, mixedCurrencyNote } from '../../shared/displayFormat';
+import { outcomeView, recentChangesView, sparkMarkers } from './changeViews';
 import { baseName, countOf, epochOf, formatChange, formatValue } from './format';
+import type { ChangeMarker } from '../../shared/changeHistory';
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
 
@@ -129,7 +131,7 @@ function noDataReason(feature: FileFeature, freshness: Freshness): string {
  * A problem ready to show; `now` dates "updated 3 days ago". `mixedCurrencies`: the list it stands in has ARR in
  * several currencies, so its ARR names its currency code.
  */
-export function problemView(problem: Problem, now: number, mixedCurrencies = false): ProblemView {
+export function problemView(problem: Problem, now: number, mixedCurrencies = false, changes: readonly ChangeMarker[] = []): ProblemView {
   const updatedAt = epochOf(problem.updatedAt);
   const view: ProblemView = {
     id: problem.id,
@@ -155,6 +157,13 @@ export function problemView(problem: Problem, now: number, mixedCurrencies = fal
   if (updatedAt > 0) view.updatedText = `updated ${formatAge(updatedAt, now)}`;
   if (problem.source) view.source = problem.source;
   if (problem.url && isOpenableUrl(problem.url)) view.url = problem.url;
+  const points = [...(problem.series ?? [])].sort((a, b) => epochOf(a.t) - epochOf(b.t));
+  if (points.length >= 2) {
+    view.series = points.map((point) => point.v);
+    view.seriesLabel = `New mentions, ${points.length} points from ${points[0]!.t.slice(0, 10)} to ${points[points.length - 1]!.t.slice(0, 10)}`;
+    const markers = sparkMarkers(points, changes, now);
+    if (markers.length > 0) view.markers = markers;
+  }
   return view;
 }
 
@@ -178,7 +187,7 @@ export function quoteView(quote: Quote): QuoteView {
 }
 
 /** A usage metric with its series in time order. */
-export function usageView(metric: UsageMetric): UsageView {
+export function usageView(metric: UsageMetric, changes: readonly ChangeMarker[] = [], now = Date.now()): UsageView {
   const points = [...(metric.series ?? [])].sort((a, b) => epochOf(a.t) - epochOf(b.t));
   const series = points.length >= 2 ? points.map((point) => point.v) : [];
   const view: UsageView = { id: metric.id, label: metric.label, valueText: formatValue(metric.value, metric.unit), series };
@@ -189,6 +198,8 @@ export function usageView(metric: UsageMetric): UsageView {
     const first = points[0]!;
     const last = points[points.length - 1]!;
     view.seriesLabel = `${series.length} points from ${first.t.slice(0, 10)} to ${last.t.slice(0, 10)}, ${formatCount(first.v)} to ${formatCount(last.v)}`;
+    const markers = sparkMarkers(points, changes, now);
+    if (markers.length > 0) view.markers = markers;
   }
   return view;
 }
@@ -214,6 +225,8 @@ export function featureView(feature: FileFeature, freshness: Freshness, now: num
   const { links, unopenable } = splitLinks(feature.links, context?.links);
   const problems = context?.problems ?? [];
   const currencies = arrCurrencies(problems);
+  // Oldest first, so markers are placed left to right.
+  const changes = [...(feature.history?.changes ?? [])].sort((a, b) => a.date - b.date);
   const view: FeatureView = {
     id: feature.id,
     name: feature.name,
@@ -221,11 +234,11 @@ export function featureView(feature: FileFeature, freshness: Freshness, now: num
     owners: feature.owners,
     whyMapped: whyMapped(feature.why),
     hasData: context !== undefined,
-    problems: problems.map((problem) => problemView(problem, now, currencies.length > 1)),
+    problems: problems.map((problem) => problemView(problem, now, currencies.length > 1, changes)),
     problemCounts: countProblems(problems),
     quotes,
     segments: [...new Set(quotes.flatMap((quote) => (quote.segment ? [quote.segment] : [])))].sort((a, b) => a.localeCompare(b)),
-    usage: (context?.usage ?? []).map(usageView),
+    usage: (context?.usage ?? []).map((metric) => usageView(metric, changes, now)),
     links,
     unopenableLinks: unopenable,
   };
@@ -236,6 +249,8 @@ export function featureView(feature: FileFeature, freshness: Freshness, now: num
   if (currencyNote) view.currencyNote = currencyNote;
   const updatedAt = epochOf(context?.updatedAt);
   if (updatedAt > 0) view.updatedText = `context updated ${formatAge(updatedAt, now)}`;
+  const outcome = outcomeView(feature.history, now);
+  if (outcome) view.outcome = outcome;
   return view;
 }
 
@@ -268,6 +283,8 @@ export function buildContextViewModel(result: FileContextResult, now: number): C
     };
   }
   const banners = [...mapBanners(result), ...freshnessBanners(result.freshness, now)];
+  const recent = recentChangesView(result.recentChanges, now);
+  const recentChanges = recent ? { recentChanges: recent } : {};
   if (result.features.length === 0) {
     return {
       state: 'not-mapped',
@@ -278,10 +295,11 @@ export function buildContextViewModel(result: FileContextResult, now: number): C
       canAdd: result.path !== undefined,
       // Freshness is about context; a file without features shows none, so only map trouble is worth a banner.
       banners: mapBanners(result),
+      ...recentChanges,
     };
   }
   const features = [...result.features]
     .sort((a, b) => Number(b.primary) - Number(a.primary))
     .map((feature) => featureView(feature, result.freshness, now));
-  return { state: 'mapped', file, features, banners, sourceText: sourceText(result.freshness, now) };
+  return { state: 'mapped', file, features, banners, sourceText: sourceText(result.freshness, now), ...recentChanges };
 }

@@ -49,6 +49,8 @@ export interface StartOptions {
   hoverFormats?: string[];
   /** Skip `initialize`: the test sends it (or not) itself. */
   uninitialized?: boolean;
+  /** The server process's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 type Waiter = { test: () => boolean; resolve: () => void };
@@ -89,7 +91,7 @@ export class TestLspClient {
         : options.entry === 'cli'
           ? ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'customerLens.ts'), 'lsp', '--stdio']
           : ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'server', 'main.ts'), '--stdio'];
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
     const stderr: string[] = [];
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));

@@ -1,13 +1,13 @@
-// Turns untrusted context data into safe, short markdown and plain text for hovers and CodeLens titles.
-// Everything an endpoint or a context file sends goes through `text()` or `link()` before it reaches markdown.
-import { MAX_URL_LENGTH } from '../shared/contextBounds';
-import { clampText, neutralizeText } from '../shared/safeText';
+// Turns untrusted text (context data, repository text such as commit subjects) into safe, short markdown for hovers,
+// CodeLens titles and reports posted to code review. Everything remote goes through `text()` or `link()` first.
+import { MAX_URL_LENGTH } from './contextBounds';
+import { clampText, neutralizeText } from './safeText';
 
 /**
- * Characters that mean something inline in CommonMark/GFM wherever they appear. Brackets are not among them: they
- * become character references (see `text()`).
+ * Characters that mean something inline in CommonMark/GFM wherever they appear (parentheses too: marked reads a link
+ * written inside a link label). Brackets are not among them: they become character references (see `text()`).
  */
-const INLINE_SPECIAL = /[\\`*_<>&~|]/g;
+const INLINE_SPECIAL = /[\\`*_()<>&~|]/g;
 /** What would start a block (heading, list, quote, rule) when a string opens a line. */
 const BLOCK_START = /^(#|>|=|\+|-)/;
 /** An ordered-list marker (`1.` or `1)`) opening a line: its punctuation is what needs the escape. */
