@@ -40,7 +40,7 @@ import {
 import { provideCodeActions } from './codeActions';
 import { agentTool, writeAgentInstructions } from './agentRequests';
 import { provideCodeLenses } from './codeLens';
-import { ContextHub } from './contextHub';
+import { ContextHub, contextConsumer } from './contextHub';
 import { explainFile, fileContext } from './fileContext';
 import { provideHover } from './hover';
 import { MapDiagnostics } from './mapDiagnostics';
@@ -128,7 +128,7 @@ export function startLanguageServer(connection: Connection): void {
   const mapChanged = async (folder: FolderState) => {
     diagnostics.publish(folder);
     mapWatcher?.watch(workspace.all().flatMap((f) => [f.root, ...[...f.problems.keys()].map((file) => path.dirname(file))]));
-    if (ctx && folder.map) ctx.hub.serviceFor({ uri: folder.uri, contextFiles: folder.map.contextFiles }, await settingsOf(ctx, folder));
+    if (ctx && folder.map) ctx.hub.serviceFor(contextConsumer(folder.uri, folder.map), await settingsOf(ctx, folder));
     void connection.sendNotification(DidChangeMapNotification.type, { workspaceFolderUri: folder.uri });
     refreshViews([]);
   };
@@ -158,7 +158,7 @@ export function startLanguageServer(connection: Connection): void {
   const contextSettingsChanged = async () => {
     if (!ctx) return;
     for (const folder of workspace.all()) {
-      if (folder.map) ctx.hub.serviceFor({ uri: folder.uri, contextFiles: folder.map.contextFiles }, await settingsOf(ctx, folder));
+      if (folder.map) ctx.hub.serviceFor(contextConsumer(folder.uri, folder.map), await settingsOf(ctx, folder));
     }
     refreshViews([]);
   };
