@@ -132,6 +132,19 @@ export function startLanguageServer(connection: Connection): void {
     void connection.sendNotification(DidChangeMapNotification.type, { workspaceFolderUri: folder.uri });
     refreshViews([]);
   };
+  /**
+   * The root's map is in force while a large workspace is still being listed: hovers and lenses need the map, not the
+   * file list. Its context is fetched and lenses redrawn; the views and diagnostics wait for the list (file counts,
+   * nested maps, coverage) and `mapChanged`.
+   */
+  const earlyMap = async (folder: FolderState) => {
+    try {
+      if (ctx && folder.map) ctx.hub.serviceFor(contextConsumer(folder.uri, folder.map), await settingsOf(ctx, folder));
+      refreshViews([]);
+    } catch (error) {
+      log.error(`early map failed root=${folder.root} error=${errorText(error)}`);
+    }
+  };
   // A reload that a later change overtook says nothing: the later one reports when it is done.
   const reloadMaps = (folder: FolderState, delay: number) =>
     debounce(`maps:${folder.root}`, delay, async () => {
@@ -139,7 +152,7 @@ export function startLanguageServer(connection: Connection): void {
     });
   const reloadFiles = (folder: FolderState, delay: number) =>
     debounce(`files:${folder.root}`, delay, async () => {
-      if (await folder.reloadFiles(workspace.openText)) await mapChanged(folder);
+      if (await folder.reloadFiles(workspace.openText, () => void earlyMap(folder))) await mapChanged(folder);
     });
   /** Typing in an open map file: its problems at once, coverage and the views once typing pauses. */
   const mapEdited = (folder: FolderState, absPath: string) =>
