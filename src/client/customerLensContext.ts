@@ -1,4 +1,4 @@
-// The one owner of everything the extension creates: the language client (IPC with dist/server/server.js), the log,
+// The one owner of everything the extension creates: the language client (IPC with `customer-lens lsp`), the log,
 // the status bar, the commands and the sidebar. Disposed with the extension; `stop()` stops the server.
 import * as vscode from 'vscode';
 import {
@@ -159,10 +159,11 @@ export class CustomerLensContext implements vscode.Disposable {
   }
 
   private createClient(): LanguageClient {
-    const module = this.extension.asAbsolutePath('dist/server/server.js');
+    // The language server is the CLI's `lsp` command: one bundle for both (the client adds `--node-ipc`).
+    const module = this.extension.asAbsolutePath('dist/cli/customerLens.js');
     const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.ipc },
-      debug: { module, transport: TransportKind.ipc },
+      run: { module, args: ['lsp'], transport: TransportKind.ipc },
+      debug: { module, args: ['lsp'], transport: TransportKind.ipc },
     };
     const clientOptions: LanguageClientOptions = {
       // Anchors can be in any file, so every file document goes to the server (the map files included).
