@@ -37,8 +37,10 @@ export interface StartOptions {
   initializationOptions?: unknown;
   /** Answers `workspace/configuration` items; absent: the client says it cannot answer it. */
   configuration?: (item: { scopeUri?: string; section?: string }) => unknown;
-  /** `server`: the server entry (src/server/main.ts); `cli`: `customer-lens lsp --stdio`. */
-  entry?: 'server' | 'cli';
+  /** `server`: the server entry (src/server/main.ts); `cli`: `customer-lens lsp --stdio`; `dist`: the built CLI's. */
+  entry?: 'server' | 'cli' | 'dist';
+  /** Wait after `initialized` until every folder's map has loaded (default true). */
+  waitForMaps?: boolean;
   clientName?: string;
   /** Whether the client offers `workspace/didChangeWatchedFiles` (default true, as VS Code does). */
   watchesFiles?: boolean;
@@ -71,9 +73,11 @@ export class TestLspClient {
 
   static async start(options: StartOptions): Promise<TestLspClient> {
     const args =
-      options.entry === 'cli'
-        ? ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'customerLens.ts'), 'lsp', '--stdio']
-        : ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'server', 'main.ts'), '--stdio'];
+      options.entry === 'dist'
+        ? [path.join(REPO_ROOT, 'dist', 'cli', 'customerLens.js'), 'lsp', '--stdio']
+        : options.entry === 'cli'
+          ? ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'customerLens.ts'), 'lsp', '--stdio']
+          : ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'server', 'main.ts'), '--stdio'];
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     const stderr: string[] = [];
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
@@ -116,7 +120,12 @@ export class TestLspClient {
   }
 
   /** Sends `initialize` and `initialized` as an editor does, then waits until every folder's map has loaded. */
-  async initialize(options: Pick<StartOptions, 'folders' | 'initializationOptions' | 'configuration' | 'clientName' | 'watchesFiles' | 'hoverFormats'>): Promise<void> {
+  /** The server process's id. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  async initialize(options: Pick<StartOptions, 'folders' | 'initializationOptions' | 'configuration' | 'clientName' | 'watchesFiles' | 'hoverFormats' | 'waitForMaps'>): Promise<void> {
     this.initializeResult = await this.connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       clientInfo: { name: options.clientName ?? 'customer-lens-tests' },
@@ -141,7 +150,7 @@ export class TestLspClient {
     });
     const loaded = options.folders.length;
     await this.connection.sendNotification('initialized', {});
-    if (loaded > 0) await this.until(() => new Set(this.mapChanges).size >= loaded, 'the maps to load');
+    if (loaded > 0 && options.waitForMaps !== false) await this.until(() => new Set(this.mapChanges).size >= loaded, 'the maps to load');
   }
 
   private poke(): void {
