@@ -77,17 +77,15 @@ export class FolderState {
 
   /**
    * Rereads the file list (git ls-files or a walk), then the maps. Resolves to false when a later change overtook it.
-   * The first time, the root's own map file is read while the files are still being listed, and `onEarlyMap` is
-   * called when it is in force: hovers and lenses answer long before a large workspace has been listed (map files
+   * The first time, the root's own map file is read before the files are listed, and `onEarlyMap` is called when it
+   * is in force: hovers and lenses answer long before a large workspace has been listed (map files
    * nested below the root, and coverage, follow with the list).
    */
   async reloadFiles(openText: OpenText, onEarlyMap?: () => void): Promise<boolean> {
     const started = Date.now();
-    if (!this.fileListLoaded && !this.map) {
-      void this.loadRootMap(openText).then((loaded) => {
-        if (loaded) onEarlyMap?.();
-      });
-    }
+    // First, before the listing competes with it for the thread: a map file parses in a fraction of a second, a large
+    // workspace lists in seconds.
+    if (!this.fileListLoaded && !this.map && (await this.loadRootMap(openText))) onEarlyMap?.();
     try {
       let warning: string | undefined;
       this.files = await this.listFiles(this.root, {
