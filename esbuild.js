@@ -34,6 +34,23 @@ const mcpShims = {
   },
 };
 
+/**
+ * zod registers every locale it has (about 250 kB of messages in 60 languages) through `z.locales`; Customer Lens
+ * speaks English and never calls `z.config(z.locales.xx())`, so the index of locales is English alone.
+ */
+const englishOnlyZod = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer) ? { path: path.join(path.dirname(args.importer), '..', 'locales', 'index.js'), namespace: 'zod-locales' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(path.join(path.dirname(args.path), 'en.js'))};`,
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
   {
@@ -41,20 +58,18 @@ const bundles = [
     entryPoints: ['src/client/extension.ts'],
     outfile: 'dist/client/extension.js',
     external: ['vscode'],
+    plugins: [englishOnlyZod],
   },
   {
-    // `vscode` is deliberately NOT external here: an accidental `import 'vscode'` in server code must break the build.
-    ...nodeDefaults,
-    entryPoints: ['src/server/main.ts'],
-    outfile: 'dist/server/server.js',
-  },
-  {
+    // The CLI, and the language server the extension runs (`customer-lens lsp --node-ipc`): one bundle, so the
+    // package does not ship the server's code twice. `vscode` is deliberately NOT external here: an accidental
+    // `import 'vscode'` in server or CLI code must break the build.
     ...nodeDefaults,
     entryPoints: ['src/cli/customerLens.ts'],
     outfile: 'dist/cli/customerLens.js',
     banner: { js: '#!/usr/bin/env node' },
     define: { CUSTOMER_LENS_VERSION: JSON.stringify(require('./package.json').version) },
-    plugins: [mcpShims],
+    plugins: [mcpShims, englishOnlyZod],
   },
   {
     // The hub: its own bundle, loaded by the CLI's `hub` command only. The database engines and vendor SDKs stay
@@ -63,8 +78,8 @@ const bundles = [
     ...nodeDefaults,
     entryPoints: ['src/hub/hubCli.ts'],
     outfile: 'dist/hub/hub.js',
-    // Vendor SDKs are runtime dependencies too, loaded from node_modules by the connectors that use them.
     external: ['@electric-sql/pglite', 'pg', 'pg-native', '@linear/sdk', 'intercom-client', 'stripe'],
+    plugins: [englishOnlyZod],
   },
   {
     bundle: true,

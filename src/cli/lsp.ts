@@ -3,6 +3,7 @@ import { startLanguageServer } from '../server/languageServer';
 import { parseCommandArgs, UsageError, type CliCommand } from './cliSupport';
 
 const usage = `Usage: customer-lens lsp --stdio
+       customer-lens lsp --node-ipc    (how the VS Code extension runs it)
 
 Runs the Customer Lens language server on stdin/stdout, for any editor that speaks LSP (Neovim, Helix, Emacs…):
 hover cards on feature symbols, event names and \`customer-lens: <feature>\` comment tags, a CodeLens per mapped file,
@@ -20,11 +21,20 @@ export const lspCommand: CliCommand = {
   summary: 'Run the language server on stdio (for Neovim and other LSP editors)',
   usage,
   async run(args) {
-    const { values, positionals } = parseCommandArgs(args, { stdio: { type: 'boolean' } }, true);
+    const { values, positionals } = parseCommandArgs(
+      args,
+      // vscode-languageclient adds `--clientProcessId=<pid>` when it forks the server.
+      { stdio: { type: 'boolean' }, 'node-ipc': { type: 'boolean' }, clientProcessId: { type: 'string' } },
+      true,
+    );
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    if (!values.stdio) throw new UsageError('--stdio is required: the server talks LSP on stdin/stdout');
-    // stdout belongs to the protocol from here on: everything else goes through the connection's log.
-    const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+    if (!values.stdio && !values['node-ipc']) throw new UsageError('--stdio is required: the server talks LSP on stdin/stdout');
+    // stdout belongs to the protocol from here on: everything else goes through the connection's log. With
+    // --node-ipc, vscode-languageserver finds the transport (the IPC channel of a forked process) on the command line.
+    const connection = values['node-ipc'] ? createConnection(ProposedFeatures.all) : createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+    process.on('unhandledRejection', (reason) => {
+      connection.console.error(`unhandled rejection error=${reason instanceof Error ? reason.message : String(reason)}`);
+    });
     startLanguageServer(connection);
     return new Promise<number>((resolve) => connection.onExit(() => resolve(0)));
   },

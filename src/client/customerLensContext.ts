@@ -1,4 +1,4 @@
-// The one owner of everything the extension creates: the language client (IPC with dist/server/server.js), the log,
+// The one owner of everything the extension creates: the language client (IPC with `customer-lens lsp`), the log,
 // the status bar, the commands and the sidebar. Disposed with the extension; `stop()` stops the server.
 import * as vscode from 'vscode';
 import {
@@ -36,6 +36,10 @@ import { markWalkthroughStep, WalkthroughKeys } from './walkthrough';
 export interface CustomerLensApi {
   /** Resolves when the server runs and every workspace folder's map has been loaded once. */
   readonly ready: Promise<void>;
+  /** Resolves when the language server runs; rejects when it cannot start (the user has been told). */
+  readonly started: Promise<void>;
+  /** How long `activate` took, in milliseconds: the server starts after it returns. */
+  readonly activationMs: number;
   readonly client: LanguageClient;
   readonly sidebar: SidebarApi;
   /** The status bar item's current content. */
@@ -83,9 +87,13 @@ export class CustomerLensContext implements vscode.Disposable {
     extension.subscriptions.push(this);
   }
 
-  /** Starts the server and registers everything; rejects when the server cannot start. */
-  async start(): Promise<CustomerLensApi> {
-    await this.tokens.load(configuredOrigins());
+  /**
+   * Registers everything and starts the server without waiting for it: VS Code waits for `activate`, and the
+   * server's start (a process, the workspace's files) is no reason to hold up other extensions. Requests sent before
+   * it runs wait for it; `onServerFailed` hears when it cannot start. `began`: when activate began
+   * (`performance.now()`), for the activation time the test API reports.
+   */
+  start(began: number, onServerFailed: (error: unknown) => void): CustomerLensApi {
     const client = this.createClient();
     this.client = client;
     const ready = this.whenMapsLoaded();
@@ -109,7 +117,12 @@ export class CustomerLensContext implements vscode.Disposable {
     // The views first: they show that they are loading while the server starts and lists the workspace's files (a
     // request sent meanwhile waits for the server), instead of an empty pane with no data provider.
     this.sidebar = registerSidebarViews(this.extension, client, this.log, ready);
-    await client.start();
+    // After activate returned: reading the settings and secrets for the tokens (the server gets them with its
+    // initialization options) and forking the server are no reason to hold up the window.
+    const started = Promise.resolve()
+      .then(() => this.tokens.load(configuredOrigins()))
+      .then(() => client.start());
+    started.catch(onServerFailed);
     const commandDeps: CommandDeps = { client, log: this.log, tokens: this.tokens };
     const agents = registerAgentTools({ extension: this.extension, client, log: this.log, tokens: this.tokens, ready, onDidChangeMap: this.mapChanged.event });
     this.disposables.push(
@@ -125,11 +138,14 @@ export class CustomerLensContext implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.restart('the workspace is now trusted')),
     );
     this.scheduleStatus();
-    this.log.info(`activated trusted=${vscode.workspace.isTrusted} folders=${vscode.workspace.workspaceFolders?.length ?? 0}`);
+    const activationMs = Math.round((performance.now() - began) * 10) / 10;
+    this.log.info(`activated trusted=${vscode.workspace.isTrusted} folders=${vscode.workspace.workspaceFolders?.length ?? 0} ms=${activationMs}`);
 
     const sidebar = this.sidebar;
     return {
       ready,
+      started,
+      activationMs,
       client,
       sidebar,
       statusBar: () => this.statusBar.current(),
@@ -144,10 +160,11 @@ export class CustomerLensContext implements vscode.Disposable {
   }
 
   private createClient(): LanguageClient {
-    const module = this.extension.asAbsolutePath('dist/server/server.js');
+    // The language server is the CLI's `lsp` command: one bundle for both (the client adds `--node-ipc`).
+    const module = this.extension.asAbsolutePath('dist/cli/customerLens.js');
     const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.ipc },
-      debug: { module, transport: TransportKind.ipc },
+      run: { module, args: ['lsp'], transport: TransportKind.ipc },
+      debug: { module, args: ['lsp'], transport: TransportKind.ipc },
     };
     const clientOptions: LanguageClientOptions = {
       // Anchors can be in any file, so every file document goes to the server (the map files included).

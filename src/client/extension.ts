@@ -4,18 +4,23 @@ import { CustomerLensContext, type CustomerLensApi } from './customerLensContext
 
 let current: CustomerLensContext | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<CustomerLensApi> {
+export function activate(context: vscode.ExtensionContext): CustomerLensApi {
+  const began = performance.now();
   const lens = new CustomerLensContext(context);
   current = lens;
-  try {
-    return await lens.start();
-  } catch (error) {
+  // VS Code does not show activation errors to the user: say it. A failure of activate itself is rethrown so the
+  // extension host records it; the server starts after activate returned, so its failure is reported when it happens.
+  const report = (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     lens.log.error(`activation failed error=${message}`);
-    // VS Code does not show activation errors to the user; say it, then rethrow so the extension host records it.
     void vscode.window.showErrorMessage(`Customer Lens could not start: ${message}`, 'Show Logs').then((choice) => {
       if (choice) lens.log.show();
     });
+  };
+  try {
+    return lens.start(began, report);
+  } catch (error) {
+    report(error);
     throw error;
   }
 }

@@ -87,6 +87,11 @@ export class ContextCache {
     return entry;
   }
 
+  /** Whether `id` is cached, without marking it used. */
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
   /** Every cached id. */
   ids(): string[] {
     return [...this.entries.keys()];

@@ -21,6 +21,11 @@ const MAX_WARNINGS_LOGGED = 20;
 /** After a failed request, lookups wait this long before asking the endpoint again; doubling up to MAX_QUIET_MS. */
 const QUIET_AFTER_FAILURE_MS = 15_000;
 const MAX_QUIET_MS = 5 * 60_000;
+/**
+ * A cached entry is revalidated at most this often, whatever the TTL: with `cacheTtlMinutes: 0` every keystroke asks
+ * for a CodeLens, and each would otherwise cost a request.
+ */
+export const MIN_REVALIDATE_INTERVAL_MS = 5_000;
 
 /** Resolves true when `work` settles within the budget, false when the budget ran out or the signal fired first. */
 function within(work: Promise<unknown>, budgetMs: number | undefined, signal: AbortSignal | undefined): Promise<boolean> {
@@ -60,6 +65,8 @@ export class EndpointContextService implements ContextService {
   private quietMs = 0;
   private lastLoggedFailure = '';
   private featureListLoad: Promise<KnownFeature[]> | undefined;
+  /** The ids the workspace's maps name: uncached ones travel with any lookup of an uncached id. */
+  private known: string[] = [];
   private disposing: Promise<void> | undefined;
 
   constructor(
@@ -103,12 +110,14 @@ export class EndpointContextService implements ContextService {
     for (const id of wanted) {
       const entry = this.cache.get(id);
       if (!entry) missing.push(id);
-      else if (this.isStale(entry)) stale.push(id);
+      else if (this.dueForRevalidation(entry)) stale.push(id);
     }
     // After a failure the endpoint is left alone for a while: hovers must not hammer a server that is down.
     const quiet = this.now() < this.quietUntil;
     if (stale.length > 0 && !quiet) this.revalidate(stale);
     if (missing.length > 0 && !quiet) {
+      // The map's other uncached ids come along: the next file opened finds its context cached.
+      this.loadUncachedKnown();
       const loads = Promise.allSettled(missing.map((id) => this.batcher.load(id)));
       const completed = await within(loads, options.budgetMs, options.signal);
       if (!completed) {
@@ -117,6 +126,13 @@ export class EndpointContextService implements ContextService {
       }
     }
     return this.answer(wanted);
+  }
+
+  prefetch(ids: readonly string[]): void {
+    this.known = uniqueIds(ids, this.options.log);
+    void this.cache.load().then(() => {
+      if (this.now() >= this.quietUntil) this.loadUncachedKnown();
+    });
   }
 
   async listFeatures(): Promise<KnownFeature[]> {
@@ -163,6 +179,19 @@ export class EndpointContextService implements ContextService {
 
   private isStale(entry: CachedFeature): boolean {
     return this.now() - entry.fetchedAt > this.options.ttlMs;
+  }
+
+  private dueForRevalidation(entry: CachedFeature): boolean {
+    return this.now() - entry.fetchedAt > Math.max(this.options.ttlMs, MIN_REVALIDATE_INTERVAL_MS);
+  }
+
+  /** Queues every known id that is neither cached nor on its way; the batcher sends them together. */
+  private loadUncachedKnown(): void {
+    for (const id of this.known) {
+      if (this.cache.has(id) || this.batcher.isBusy(id)) continue;
+      // Whoever looks the id up later waits on the same request; a failure is recorded by the fetch itself.
+      this.batcher.load(id).catch(() => undefined);
+    }
   }
 
   private answer(ids: readonly string[]): ContextLookup {

@@ -35,6 +35,10 @@ export class FileContextService implements ContextService {
     return { features, freshness: this.freshness() };
   }
 
+  prefetch(): void {
+    // Context files are read whole: nothing to fetch ahead.
+  }
+
   async listFeatures(): Promise<KnownFeature[]> {
     await this.ready();
     const seen = new Map<string, KnownFeature>();

@@ -3,12 +3,20 @@
 // apart so a token only ever reaches its own endpoint.
 import { contextFilesInUse, createContextService, MAX_RESPONSE_BYTES } from '../context/contextService';
 import type { ContextLookup, ContextService, ContextServiceOptions, KnownFeature, Logger } from '../shared/contextModel';
+import type { WorkspaceMap } from '../shared/mapModel';
 import type { ResourceSettings, TokenStore } from './settings';
 
 /** What a folder needs from the hub: its uri and the context files its map names. */
 export interface ContextConsumer {
   uri: string;
   contextFiles: readonly string[];
+  /** The feature ids of the folder's map, given when the map (or the settings) changed: they are fetched ahead. */
+  featureIds?: readonly string[];
+}
+
+/** The consumer for a folder's map: the context files it names and its feature ids, fetched ahead. */
+export function contextConsumer(uri: string, map: WorkspaceMap): ContextConsumer {
+  return { uri, contextFiles: map.contextFiles, featureIds: map.features.map((feature) => feature.id) };
 }
 
 interface Entry {
@@ -30,6 +38,8 @@ export interface ContextHubOptions {
 export class ContextHub {
   private readonly entries = new Map<string, Entry>();
   private readonly byFolder = new Map<string, Entry>();
+  /** Each folder's map feature ids, as last given. */
+  private readonly featureIds = new Map<string, string>();
   private readonly create: (options: ContextServiceOptions) => ContextService;
 
   constructor(private readonly options: ContextHubOptions) {
@@ -41,7 +51,12 @@ export class ContextHub {
     const serviceOptions = this.optionsFor(folder, settings);
     const key = keyOf(serviceOptions);
     const current = this.byFolder.get(folder.uri);
-    if (current?.key === key) return current.service;
+    const idsChanged = folder.featureIds !== undefined && this.featureIds.get(folder.uri) !== folder.featureIds.join(',');
+    if (folder.featureIds !== undefined) this.featureIds.set(folder.uri, folder.featureIds.join(','));
+    if (current?.key === key) {
+      if (idsChanged) this.prefetch(current);
+      return current.service;
+    }
     if (current) this.release(folder.uri, current);
     let entry = this.entries.get(key);
     if (!entry) {
@@ -53,7 +68,15 @@ export class ContextHub {
     }
     entry.users.add(folder.uri);
     this.byFolder.set(folder.uri, entry);
+    this.prefetch(entry);
     return entry.service;
+  }
+
+  /** Tells a service the feature ids of every folder using it. */
+  private prefetch(entry: Entry): void {
+    const ids = new Set<string>();
+    for (const uri of entry.users) for (const id of this.featureIds.get(uri)?.split(',') ?? []) if (id) ids.add(id);
+    entry.service.prefetch([...ids]);
   }
 
   lookup(
@@ -77,6 +100,7 @@ export class ContextHub {
   /** Forgets a folder that left the workspace. */
   removeFolder(folderUri: string): void {
     const entry = this.byFolder.get(folderUri);
+    this.featureIds.delete(folderUri);
     if (entry) this.release(folderUri, entry);
   }
 

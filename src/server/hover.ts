@@ -3,7 +3,7 @@
 // is logged and the answer is no hover.
 import * as fs from 'node:fs';
 import { MarkupKind, type CancellationToken, type Hover, type HoverParams } from 'vscode-languageserver/node';
-import type { MapFeature } from '../shared/mapModel';
+import type { MapFeature, WorkspaceMap } from '../shared/mapModel';
 import { featureHistoryInfo } from '../lens/featureHistory';
 import { anchorCandidates, resolveAnchor } from './anchors';
 import { explainFile } from './fileContext';
@@ -46,7 +46,7 @@ async function computeHover(ctx: ServerContext, params: HoverParams, token: Canc
     const match = fileMatch(feature.id);
     reason = match
       ? { kind: 'file', pattern: match.pattern, mapFile: displayPath(folder, match.mapFile), line: match.line }
-      : { kind: anchor.kind, anchor: anchor.text, mapFile: displayPath(folder, feature.mapFile), line: anchorLine(ctx, feature, anchor.text) };
+      : { kind: anchor.kind, anchor: anchor.text, mapFile: displayPath(folder, feature.mapFile), line: anchorLine(ctx, folder.map, feature, anchor.text) };
     range = { start: { line, character: anchor.start }, end: { line, character: anchor.end } };
   } else if (settings.hoverMode === 'file' && explained.matches.length > 0) {
     const primary = explained.matches[0];
@@ -80,10 +80,26 @@ async function computeHover(ctx: ServerContext, params: HoverParams, token: Canc
   return { contents: { kind: MarkupKind.Markdown, value: markdown }, range };
 }
 
+/**
+ * The lines of each map file, read once per map in force: a hover on another feature's anchor must not read the
+ * map from disk each time. A new map (the file changed, or an edit recompiled it) brings a new map object.
+ */
+const mapLines = new WeakMap<WorkspaceMap, Map<string, string[]>>();
+
+function linesOf(ctx: ServerContext, map: WorkspaceMap, file: string): string[] {
+  let files = mapLines.get(map);
+  if (!files) mapLines.set(map, (files = new Map()));
+  let lines = files.get(file);
+  if (!lines) {
+    lines = (ctx.workspace.openText(file) ?? readQuietly(ctx, file))?.split(/\r?\n/) ?? [];
+    files.set(file, lines);
+  }
+  return lines;
+}
+
 /** The 1-based line of the map file where `word` is listed for the feature (its entry's first line if not found). */
-function anchorLine(ctx: ServerContext, feature: MapFeature, word: string): number {
-  const text = ctx.workspace.openText(feature.mapFile) ?? readQuietly(ctx, feature.mapFile);
-  const lines = text?.split(/\r?\n/) ?? [];
+function anchorLine(ctx: ServerContext, map: WorkspaceMap, feature: MapFeature, word: string): number {
+  const lines = linesOf(ctx, map, feature.mapFile);
   const pattern = new RegExp(`(^|[^\\w$-])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w$-]|$)`);
   for (let i = feature.range.start.line - 1; i < Math.min(lines.length, feature.range.end.line); i++) {
     if (pattern.test(lines[i])) return i + 1;

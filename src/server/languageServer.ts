@@ -41,7 +41,7 @@ import {
 import { provideCodeActions } from './codeActions';
 import { agentTool, writeAgentInstructions } from './agentRequests';
 import { provideCodeLenses } from './codeLens';
-import { ContextHub } from './contextHub';
+import { ContextHub, contextConsumer } from './contextHub';
 import { explainFile, fileContext } from './fileContext';
 import { provideHover } from './hover';
 import { MapDiagnostics } from './mapDiagnostics';
@@ -131,9 +131,22 @@ export function startLanguageServer(connection: Connection): void {
   const mapChanged = async (folder: FolderState) => {
     diagnostics.publish(folder);
     mapWatcher?.watch(workspace.all().flatMap((f) => [f.root, ...[...f.problems.keys()].map((file) => path.dirname(file))]));
-    if (ctx && folder.map) ctx.hub.serviceFor({ uri: folder.uri, contextFiles: folder.map.contextFiles }, await settingsOf(ctx, folder));
+    if (ctx && folder.map) ctx.hub.serviceFor(contextConsumer(folder.uri, folder.map), await settingsOf(ctx, folder));
     void connection.sendNotification(DidChangeMapNotification.type, { workspaceFolderUri: folder.uri });
     refreshViews([]);
+  };
+  /**
+   * The root's map is in force while a large workspace is still being listed: hovers and lenses need the map, not the
+   * file list. Its context is fetched and lenses redrawn; the views and diagnostics wait for the list (file counts,
+   * nested maps, coverage) and `mapChanged`.
+   */
+  const earlyMap = async (folder: FolderState) => {
+    try {
+      if (ctx && folder.map) ctx.hub.serviceFor(contextConsumer(folder.uri, folder.map), await settingsOf(ctx, folder));
+      refreshViews([]);
+    } catch (error) {
+      log.error(`early map failed root=${folder.root} error=${errorText(error)}`);
+    }
   };
   // A reload that a later change overtook says nothing: the later one reports when it is done.
   const reloadMaps = (folder: FolderState, delay: number) =>
@@ -142,7 +155,7 @@ export function startLanguageServer(connection: Connection): void {
     });
   const reloadFiles = (folder: FolderState, delay: number) =>
     debounce(`files:${folder.root}`, delay, async () => {
-      if (await folder.reloadFiles(workspace.openText)) await mapChanged(folder);
+      if (await folder.reloadFiles(workspace.openText, () => void earlyMap(folder))) await mapChanged(folder);
     });
   /** Typing in an open map file: its problems at once, coverage and the views once typing pauses. */
   const mapEdited = (folder: FolderState, absPath: string) =>
@@ -161,7 +174,7 @@ export function startLanguageServer(connection: Connection): void {
   const contextSettingsChanged = async () => {
     if (!ctx) return;
     for (const folder of workspace.all()) {
-      if (folder.map) ctx.hub.serviceFor({ uri: folder.uri, contextFiles: folder.map.contextFiles }, await settingsOf(ctx, folder));
+      if (folder.map) ctx.hub.serviceFor(contextConsumer(folder.uri, folder.map), await settingsOf(ctx, folder));
     }
     refreshViews([]);
   };

@@ -1,5 +1,6 @@
-// Entry point of the language server bundle (dist/server/server.js). The extension forks it with IPC; any other
-// editor runs it with `--stdio` (the transport is chosen from the command line by vscode-languageserver).
+// The language server alone, run from the sources by the server tests (the transport is chosen from the command line
+// by vscode-languageserver). What ships is the CLI's `lsp` command (dist/cli/customerLens.js), which the extension
+// forks with IPC and other editors run with `--stdio`.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startLanguageServer } from './languageServer';
 

@@ -74,9 +74,17 @@ export class FolderState {
     return this.coverageOf === this.map;
   }
 
-  /** Rereads the file list (git ls-files or a walk), then the maps. Resolves to false when a later change overtook it. */
-  async reloadFiles(openText: OpenText): Promise<boolean> {
+  /**
+   * Rereads the file list (git ls-files or a walk), then the maps. Resolves to false when a later change overtook it.
+   * The first time, the root's own map file is read before the files are listed, and `onEarlyMap` is called when it
+   * is in force: hovers and lenses answer long before a large workspace has been listed (map files
+   * nested below the root, and coverage, follow with the list).
+   */
+  async reloadFiles(openText: OpenText, onEarlyMap?: () => void): Promise<boolean> {
     const started = Date.now();
+    // First, before the listing competes with it for the thread: a map file parses in a fraction of a second, a large
+    // workspace lists in seconds.
+    if (!this.fileListLoaded && !this.map && (await this.loadRootMap(openText))) onEarlyMap?.();
     try {
       let warning: string | undefined;
       this.files = await this.listFiles(this.root, {
@@ -121,6 +129,22 @@ export class FolderState {
     this.loadProblems = loaded.problems.filter((problem) => !parsedFiles.has(problem.file));
     this.apply(parsed);
     return this.refreshCoverage();
+  }
+
+  /** Reads the map file at the root only (no file list needed); false when none is there or a full load came first. */
+  private async loadRootMap(openText: OpenText): Promise<boolean> {
+    const generation = ++this.generation;
+    const loaded = await loadWorkspaceMap(this.root, { files: [] });
+    if (generation !== this.generation || this.fileListLoaded || loaded.parsed.length === 0) return false;
+    const parsed = loaded.parsed.map((p) => {
+      const text = openText(p.file);
+      return text === undefined ? p : parseMapFile(p.file, text, { root: this.root });
+    });
+    const parsedFiles = new Set(parsed.map((p) => p.file));
+    this.loadProblems = loaded.problems.filter((problem) => !parsedFiles.has(problem.file));
+    this.apply(parsed);
+    this.log.info(`map loaded early root=${this.root} features=${this.map?.features.length ?? 0} (files still being listed)`);
+    return this.map !== undefined;
   }
 
   /**

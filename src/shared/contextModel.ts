@@ -77,6 +77,13 @@ export interface ContextService {
    * `get([])` answers at once with the service's current freshness (for a status bar).
    */
   get(ids: readonly string[], options?: { budgetMs?: number; signal?: AbortSignal }): Promise<ContextLookup>;
+  /**
+   * The feature ids the workspace's maps name (replacing those given before). An endpoint fetches the ones it has
+   * not cached at once, together (at most 50 ids a request), and a later lookup of an uncached id brings the other
+   * uncached ones along: one request serves every file opened afterwards, however they trickle in. Context files
+   * ignore it.
+   */
+  prefetch(ids: readonly string[]): void;
   /** Features the source knows about (`GET /v1/features`, or the context files' ids). */
   listFeatures(): Promise<KnownFeature[]>;
   /**

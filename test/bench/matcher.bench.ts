@@ -7,62 +7,10 @@ import { splitPath } from '../../src/map/matcher';
 import { compilePattern, folderSegments, patternMatches } from '../../src/map/pattern';
 import { compileWorkspaceMap } from '../../src/map/workspaceMap';
 import { benchMapEdit } from './mapEdit';
+import { makeMap, makePaths, seeded } from './synthetic';
 
 const PATHS = 100_000;
 const ROOT = path.resolve('/bench-repo');
-
-// mulberry32: small, deterministic, and exact in 32-bit integer arithmetic.
-let seed = 7;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const int = (n: number) => Math.floor(random() * n);
-
-// 40 packages × 25 modules × up to 3 levels of folders; file names share extensions and suffixes like real code.
-const extensions = ['ts', 'tsx', 'js', 'json', 'md', 'css', 'test.ts', 'spec.ts', 'payment.ts', 'stories.tsx'];
-const folders = ['components', 'hooks', 'api', 'handlers', 'utils', 'models', 'views', 'legacy', 'i18n', '__tests__'];
-function makePaths(): string[] {
-  const paths = new Set<string>();
-  while (paths.size < PATHS) {
-    const depth = int(3);
-    const parts = [`packages`, `pkg${int(40)}`, 'src', `mod${int(25)}`];
-    for (let i = 0; i < depth; i++) parts.push(folders[int(folders.length)]);
-    parts.push(`file${int(400)}.${extensions[int(extensions.length)]}`);
-    paths.add(parts.join('/'));
-  }
-  return [...paths];
-}
-
-// 2,000 patterns across 250 features: mostly anchored folders (as maps are written), then file-name suffixes,
-// literal names, anchored globs, and a few unindexable globs.
-function makeMap(): { text: string; patterns: number } {
-  const lines = ['version: 1', 'features:'];
-  let patterns = 0;
-  for (let f = 0; f < 250; f++) {
-    const paths: string[] = [];
-    const exclude: string[] = [];
-    for (let k = 0; k < 7; k++) {
-      const r = random();
-      if (r < 0.7) paths.push(`/packages/pkg${int(40)}/src/mod${int(25)}/${random() < 0.5 ? `${folders[int(folders.length)]}/` : ''}`);
-      else if (r < 0.8) paths.push(`*.f${f}k${k}.ts`);
-      else if (r < 0.88) paths.push(`file${int(400)}.${extensions[int(extensions.length)]}`);
-      else if (r < 0.97) paths.push(`/packages/pkg${int(40)}/**/${folders[int(folders.length)]}/*.ts`);
-      else paths.push(`*mod${int(25)}*f${f}*`);
-    }
-    if (f % 2 === 0) exclude.push(`/packages/pkg${int(40)}/src/mod${int(25)}/legacy/`);
-    patterns += paths.length + exclude.length;
-    lines.push(`  - id: feature-${f}`, `    paths: [${paths.map((p) => JSON.stringify(p)).join(', ')}]`);
-    if (exclude.length) lines.push(`    exclude: [${exclude.map((p) => JSON.stringify(p)).join(', ')}]`);
-  }
-  const unmapped = ['"*.test.ts"', '"*.spec.ts"', '__tests__/', '"*.md"', '/packages/pkg0/src/mod0/i18n/'];
-  // Pad to exactly 2,000 patterns with more unmapped folders.
-  for (let i = 0; patterns + unmapped.length < 2000; i++) unmapped.push(`/packages/pkg${i % 40}/src/mod${i % 25}/i18n/`);
-  lines.push(`unmapped: [${unmapped.join(', ')}]`);
-  return { text: `${lines.join('\n')}\n`, patterns: patterns + unmapped.length };
-}
 
 function ms(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
@@ -73,8 +21,9 @@ function mb(bytes: number): string {
 }
 
 async function main(): Promise<void> {
-  const paths = makePaths();
-  const { text, patterns } = makeMap();
+  const random = seeded(7);
+  const paths = makePaths(random, PATHS);
+  const { text, patterns } = makeMap(random);
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
 

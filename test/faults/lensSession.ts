@@ -1,6 +1,6 @@
-// The shipped language server (dist/server/server.js) as a real child process over stdio, with what the fault cases
-// ask of it: hovers, CodeLens, the file context behind the status bar and the sidebar, Refresh, and what the process
-// itself shows (alive, peak memory, log lines, unhandled rejections).
+// The shipped language server (`customer-lens lsp` of dist/cli/customerLens.js) as a real child process over stdio,
+// with what the fault cases ask of it: hovers, CodeLens, the file context behind the status bar and the sidebar,
+// Refresh, and what the process itself shows (alive, peak memory, log lines, unhandled rejections).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FeatureListRequest, FileContextRequest, RefreshRequest, type FeatureSummary, type FileContextResult } from '../../src/shared/lspProtocol';

@@ -37,11 +37,10 @@ export interface StartOptions {
   initializationOptions?: unknown;
   /** Answers `workspace/configuration` items; absent: the client says it cannot answer it. */
   configuration?: (item: { scopeUri?: string; section?: string }) => unknown;
-  /**
-   * `server`: the server entry (src/server/main.ts); `cli`: `customer-lens lsp --stdio`; `dist`: the bundle that ships
-   * (dist/server/server.js, built beforehand).
-   */
+  /** `server`: the server entry (src/server/main.ts); `cli`: `customer-lens lsp --stdio`; `dist`: the built CLI's. */
   entry?: 'server' | 'cli' | 'dist';
+  /** Wait after `initialized` until every folder's map has loaded (default true). */
+  waitForMaps?: boolean;
   clientName?: string;
   /** Whether the client offers `workspace/didChangeWatchedFiles` (default true, as VS Code does). */
   watchesFiles?: boolean;
@@ -87,7 +86,7 @@ export class TestLspClient {
   static async start(options: StartOptions): Promise<TestLspClient> {
     const args =
       options.entry === 'dist'
-        ? [path.join(REPO_ROOT, 'dist', 'server', 'server.js'), '--stdio']
+        ? [path.join(REPO_ROOT, 'dist', 'cli', 'customerLens.js'), 'lsp', '--stdio']
         : options.entry === 'cli'
           ? ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'customerLens.ts'), 'lsp', '--stdio']
           : ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'server', 'main.ts'), '--stdio'];
@@ -133,7 +132,7 @@ export class TestLspClient {
   }
 
   /** Sends `initialize` and `initialized` as an editor does, then waits until every folder's map has loaded. */
-  async initialize(options: Pick<StartOptions, 'folders' | 'initializationOptions' | 'configuration' | 'clientName' | 'watchesFiles' | 'hoverFormats'>): Promise<void> {
+  async initialize(options: Pick<StartOptions, 'folders' | 'initializationOptions' | 'configuration' | 'clientName' | 'watchesFiles' | 'hoverFormats' | 'waitForMaps'>): Promise<void> {
     this.initializeResult = await this.connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       clientInfo: { name: options.clientName ?? 'customer-lens-tests' },
@@ -158,7 +157,7 @@ export class TestLspClient {
     });
     const loaded = options.folders.length;
     await this.connection.sendNotification('initialized', {});
-    if (loaded > 0) await this.until(() => new Set(this.mapChanges).size >= loaded, 'the maps to load');
+    if (loaded > 0 && options.waitForMaps !== false) await this.until(() => new Set(this.mapChanges).size >= loaded, 'the maps to load');
   }
 
   private poke(): void {
