@@ -45,7 +45,7 @@ export function notRun(group: string, name: string, expected: string, reason: st
 }
 
 /** The order of the groups in the table, as the README presents them; other groups follow. */
-const GROUP_ORDER = ['Endpoint faults', 'Hostile content', 'Broken maps and context files'];
+const GROUP_ORDER = ['Endpoint faults', 'Hostile content', 'Broken maps and context files', 'The hub'];
 
 /** The table as markdown, grouped. */
 export function renderTable(list: readonly FaultRow[] = rows): string {
