@@ -253,6 +253,15 @@ export class EndpointContextService implements ContextService {
       response = await this.http.get(url, { headers, auth: this.auth, signal: this.abort.signal });
     } catch (error) {
       if (error instanceof HttpError && error.kind === 'aborted') throw error;
+      if (error instanceof HttpError && error.kind === 'too-large' && ids.length > 1) {
+        // The map's ids travel together, so one answer may carry many large features: ask for each half instead, so
+        // that only a feature too large on its own is refused. Whatever half arrives is cached either way.
+        const middle = Math.ceil(ids.length / 2);
+        const halves = await Promise.allSettled([this.fetchBatch(ids.slice(0, middle), options), this.fetchBatch(ids.slice(middle), options)]);
+        const failed = halves.find((half): half is PromiseRejectedResult => half.status === 'rejected');
+        if (failed) throw failed.reason;
+        return;
+      }
       const state = error instanceof HttpError && (error.kind === 'network' || error.kind === 'timeout') ? 'offline' : 'error';
       throw this.fail(state, error instanceof Error ? error.message : String(error), ids);
     }

@@ -275,6 +275,19 @@ describe('context service (endpoint)', () => {
     assert.equal(server.contextRequests.length, 2);
   });
 
+  it('asks again in halves when the features asked for together are over the size limit, refusing only one too large alone', async () => {
+    const { service: svc, log } = service({ maxResponseBytes: 64 * 1024 });
+    // Four features of about 30 kB each fit one by one, not together; a fifth of 100 kB does not fit at all.
+    for (let i = 0; i < 4; i++) server.data.set(`large-${i}`, sampleFeature(`large-${i}`, { summary: `${i} ${'x'.repeat(30_000)}` }));
+    server.data.set('huge', sampleFeature('huge', { summary: 'y'.repeat(100_000) }));
+    const ids = ['large-0', 'large-1', 'huge', 'large-2', 'large-3'];
+    const answer = await svc.get(ids, { budgetMs: 10_000 });
+    assert.deepEqual(Object.keys(answer.features).sort(), ['large-0', 'large-1', 'large-2', 'large-3']);
+    assert.ok(log.lines.some((line) => /features=huge sent 99 KB, more than the 64 KB limit/.test(line)), log.lines.join('\n'));
+    // One request for all five, then halves until each answer fits: never more than one request per id and level.
+    assert.ok(server.contextRequests.length <= 1 + 2 + 4 + 2, `${server.contextRequests.length} requests`);
+  });
+
   it('returns within the budget and reports the late answer as a change', async () => {
     server.always(behaviours.slow(300));
     const { service: svc } = service();
