@@ -111,7 +111,20 @@ async function generateJsonSchemas() {
   }
 }
 
+/**
+ * Removes what an earlier build wrote that no bundle writes any more (a bundle renamed or merged into another), so
+ * `.vscodeignore`'s allow-list of dist/ cannot package a stale copy.
+ */
+function removeStaleOutputs() {
+  const dist = path.join(__dirname, 'dist');
+  const written = new Set([...bundles.map((b) => path.relative(dist, path.resolve(__dirname, b.outfile)).split(path.sep)[0]), 'schemas', '.build']);
+  for (const entry of fs.existsSync(dist) ? fs.readdirSync(dist) : []) {
+    if (!written.has(entry)) fs.rmSync(path.join(dist, entry), { recursive: true, force: true });
+  }
+}
+
 async function main() {
+  removeStaleOutputs();
   if (watch) {
     const contexts = await Promise.all(bundles.map((b) => esbuild.context(b)));
     await Promise.all(contexts.map((c) => c.watch()));
