@@ -119,6 +119,12 @@ export class FolderState {
     const loaded = await loadWorkspaceMap(this.root, { files: this.files });
     if (generation !== this.generation) return false;
 
+    this.applyLoaded(loaded, openText);
+    return this.refreshCoverage();
+  }
+
+  /** Puts a load in force, with each open map document's text in place of what is on disk. */
+  private applyLoaded(loaded: Awaited<ReturnType<typeof loadWorkspaceMap>>, openText: OpenText): void {
     const parsed = loaded.parsed.map((p) => {
       const text = openText(p.file);
       return text === undefined ? p : parseMapFile(p.file, text, { root: this.root });
@@ -128,7 +134,6 @@ export class FolderState {
     // the editor's text.
     this.loadProblems = loaded.problems.filter((problem) => !parsedFiles.has(problem.file));
     this.apply(parsed);
-    return this.refreshCoverage();
   }
 
   /** Reads the map file at the root only (no file list needed); false when none is there or a full load came first. */
@@ -136,13 +141,7 @@ export class FolderState {
     const generation = ++this.generation;
     const loaded = await loadWorkspaceMap(this.root, { files: [] });
     if (generation !== this.generation || this.fileListLoaded || loaded.parsed.length === 0) return false;
-    const parsed = loaded.parsed.map((p) => {
-      const text = openText(p.file);
-      return text === undefined ? p : parseMapFile(p.file, text, { root: this.root });
-    });
-    const parsedFiles = new Set(parsed.map((p) => p.file));
-    this.loadProblems = loaded.problems.filter((problem) => !parsedFiles.has(problem.file));
-    this.apply(parsed);
+    this.applyLoaded(loaded, openText);
     this.log.info(`map loaded early root=${this.root} features=${this.map?.features.length ?? 0} (files still being listed)`);
     return this.map !== undefined;
   }
